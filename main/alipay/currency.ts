@@ -1,0 +1,99 @@
+import { TillError } from '../errors';
+
+/**
+ * ISO 4217 currencies and their minor units, taken from the ICU data in the runtime so
+ * that no hand-kept table can drift. Money is always an integer count of minor units.
+ */
+
+let known: Set<string> | undefined;
+
+export function isKnownCurrency(code: string): boolean {
+  known ??= new Set(Intl.supportedValuesOf('currency'));
+  return known.has(code);
+}
+
+const minorUnitsCache = new Map<string, number>();
+
+export function assertCurrency(code: string, field = 'currency'): void {
+  if (!/^[A-Z]{3}$/.test(code)) {
+    throw new TillError('CURRENCY_INVALID', `${field} must be a 3-letter ISO 4217 code, got ${JSON.stringify(code.slice(0, 8))}`, { field });
+  }
+  if (!isKnownCurrency(code)) throw new TillError('CURRENCY_UNKNOWN', `${field} ${code} is not an ISO 4217 currency`, { field });
+}
+
+export function minorUnits(currency: string): number {
+  let digits = minorUnitsCache.get(currency);
+  if (digits === undefined) {
+    assertCurrency(currency);
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    minorUnitsCache.set(currency, digits);
+  }
+  return digits;
+}
+
+/**
+ * Number(16) in the spec allows 16 digits, but the till also keeps every amount within
+ * exact integer arithmetic, which ends first (2^53 - 1, 16 digits too).
+ */
+export const MAX_AMOUNT_MINOR = Number.MAX_SAFE_INTEGER;
+
+export function assertAmountMinor(value: number, field = 'amount'): void {
+  if (!Number.isInteger(value)) throw new TillError('AMOUNT_INVALID', `${field} must be a whole number of minor units`, { field });
+  if (value <= 0) throw new TillError('AMOUNT_INVALID', `${field} must be greater than zero`, { field });
+  if (value > MAX_AMOUNT_MINOR) throw new TillError('AMOUNT_INVALID', `${field} is over the largest amount the till can carry exactly (${MAX_AMOUNT_MINOR} minor units)`, { field });
+}
+
+/**
+ * Parses what a person types ("2.39", "1,000.50" is refused, "100") into minor units
+ * without floating point: the digits are joined as text and read as one integer.
+ */
+export function parseAmount(text: string, currency: string, field = 'amount'): number {
+  const digits = minorUnits(currency);
+  const trimmed = text.trim();
+  if (trimmed.startsWith('-')) throw new TillError('AMOUNT_INVALID', `${field} must be greater than zero`, { field });
+  const match = /^(\d+)(?:\.(\d*))?$/.exec(trimmed);
+  if (!match) throw new TillError('AMOUNT_INVALID', `${field} must be a decimal number like 2.39, got ${JSON.stringify(trimmed.slice(0, 24))}`, { field });
+  const whole = match[1]!;
+  const fraction = (match[2] ?? '').replace(/0+$/, '');
+  if (fraction.length > digits) {
+    throw new TillError('AMOUNT_INVALID', `${field} has more decimals than ${currency} allows (${digits})`, { field });
+  }
+  const joined = (whole + fraction.padEnd(digits, '0')).replace(/^0+(?=\d)/, '');
+  if (joined.length > 16) throw new TillError('AMOUNT_INVALID', `${field} is over Number(16)`, { field });
+  const value = Number(joined);
+  assertAmountMinor(value, field);
+  return value;
+}
+
+/** "239" USD → "2.39"; used for display and receipts, never for arithmetic. */
+export function formatMinor(value: number, currency: string): string {
+  const digits = minorUnits(currency);
+  const text = String(value).padStart(digits + 1, '0');
+  return digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}
+
+/** Money as the protocol carries it: value is a digit string of minor units. */
+export interface Money {
+  currency: string;
+  value: string;
+}
+
+export function toMoney(valueMinor: number, currency: string): Money {
+  assertCurrency(currency);
+  assertAmountMinor(valueMinor);
+  return { currency, value: String(valueMinor) };
+}
+
+/** Reads a Money from the wire (digit string or integer) into minor units, or undefined. */
+export function moneyMinor(money: unknown): { currency: string; value: number } | undefined {
+  if (typeof money !== 'object' || money === null) return undefined;
+  const { currency, value } = money as { currency?: unknown; value?: unknown };
+  if (typeof currency !== 'string') return undefined;
+  let digits: string;
+  if (typeof value === 'string') digits = value;
+  else if (typeof value === 'number' && Number.isSafeInteger(value)) digits = String(value);
+  else return undefined;
+  if (!/^\d{1,16}$/.test(digits)) return undefined;
+  const n = Number(digits);
+  return Number.isSafeInteger(n) ? { currency, value: n } : undefined;
+}

@@ -1,0 +1,48 @@
+import { TillError } from '../errors';
+import { toMoney } from './currency';
+import { describeIssue, validate, type ObjectRule } from './field-rules';
+import { bodyRules } from './schemas';
+import { cutToUtf8Bytes, assertText } from './utf8-text';
+
+/** Bodies of payQuery, payCancel and refund (NOTES.md §3), checked by the same rules as preCreate. */
+
+export interface OrderRef {
+  merchantTransId?: string;
+  acquirementId?: string;
+}
+
+export function checkBody(body: unknown, rule: ObjectRule): void {
+  const issues = validate(body, rule, 'body');
+  if (issues.length > 0) {
+    const first = issues[0]!;
+    throw new TillError('FIELD_INVALID', describeIssue(first), { field: first.path });
+  }
+}
+
+export function lookupBodyText(merchantId: string, ref: OrderRef, api: 'payQuery' | 'payCancel'): string {
+  const body = { merchantId, acquirementId: ref.acquirementId || undefined, merchantTransId: ref.merchantTransId || undefined };
+  checkBody(body, bodyRules[api]);
+  return JSON.stringify(body);
+}
+
+export interface RefundInput {
+  acquirementId: string;
+  merchantRefundId: string;
+  amountMinor: number;
+  currency: string;
+  reason?: string;
+}
+
+/** Frozen like a preCreate body: a retry re-sends the same merchantRefundId and bytes. */
+export function refundBodyText(merchantId: string, input: RefundInput): string {
+  if (input.reason !== undefined) assertText(input.reason, 'reason');
+  const body = {
+    merchantId,
+    acquirementId: input.acquirementId,
+    merchantRefundId: input.merchantRefundId,
+    refundAmount: toMoney(input.amountMinor, input.currency),
+    refundReason: input.reason?.trim() ? cutToUtf8Bytes(input.reason.trim(), 256) : undefined,
+  };
+  checkBody(body, bodyRules.refund);
+  return JSON.stringify(body);
+}

@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import { createPublicKey } from 'node:crypto';
+import { parseFaults } from '../../alipay/sandbox/faults';
+import { startSandbox } from '../../alipay/sandbox/server';
+import { TillError, isTillError } from '../../errors';
+import { parse, stringOption } from '../args';
+import { EXIT } from '../output';
+import type { CommandContext } from '../till';
+import { withTill } from '../with-till';
+
+const USAGE = 'till sandbox [--port 8787] [--host 127.0.0.1] [--faults SPEC] [--tls-cert FILE --tls-key FILE] [--public-url URL]';
+
+function readPem(file: string, field: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new TillError('FILE_UNREADABLE', `cannot read ${file}`, { field, cause });
+  }
+}
+
+/**
+ * Runs the built-in gateway for this data directory's profile: it plays Alipay with its
+ * own key (kept in the keychain) and knows this till's client id, merchant id and public
+ * key, so a fresh profile needs no other set-up.
+ */
+export function run(ctx: CommandContext): Promise<number> {
+  const { values } = parse(
+    ctx.args,
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      faults: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'public-url': { type: 'string' },
+    },
+    { min: 0, max: 0, usage: USAGE },
+  );
+  return withTill(ctx, async (till) => {
+    const config = till.config();
+    const configured = new URL(config['gateway.baseUrl']);
+    const portText = stringOption(values, 'port') ?? (configured.port || '8787');
+    const port = Number(portText);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TillError('USAGE', `--port must be 0..65535, got ${portText}`, { field: 'port' });
+    const host = stringOption(values, 'host') ?? '127.0.0.1';
+    const cert = stringOption(values, 'tls-cert');
+    const key = stringOption(values, 'tls-key');
+    if ((cert === undefined) !== (key === undefined)) throw new TillError('USAGE', '--tls-cert and --tls-key go together', { field: 'tls-cert' });
+
+    let merchantKey;
+    try {
+      merchantKey = await till.vault.getMerchantPrivateKey();
+    } catch (error) {
+      if (!isTillError(error, 'KEY_MISSING')) throw error;
+      const info = await till.vault.generateMerchantKey();
+      ctx.out.say(`Generated a merchant key for this sandbox profile (fingerprint ${info.fingerprint}).`);
+      merchantKey = await till.vault.getMerchantPrivateKey();
+    }
+    const handle = await startSandbox({
+      port,
+      host,
+      ...(cert && key ? { tls: { certPem: readPem(cert, 'tls-cert'), keyPem: readPem(key, 'tls-key') } } : {}),
+      gatewayPrivateKey: await till.vault.getSandboxGatewayPrivateKey(),
+      clients: [{ clientId: config['client.id'], merchantId: config['merchant.id'], publicKey: createPublicKey(merchantKey) }],
+      ...(values.faults ? { faults: parseFaults(values.faults as string) } : {}),
+      ...(stringOption(values, 'public-url') ? { publicBaseUrl: stringOption(values, 'public-url') } : {}),
+    });
+    ctx.out.result({ ok: true, url: handle.url, clientId: config['client.id'], merchantId: config['merchant.id'] });
+    ctx.out.say(`Sandbox gateway listening on ${handle.url} (client ${config['client.id']}, merchant ${config['merchant.id']}).`);
+    if (handle.url.replace(/\/$/, '') !== config['gateway.baseUrl'].replace(/\/$/, '')) {
+      ctx.out.say(`Note: this profile's gateway.baseUrl is ${config['gateway.baseUrl']}; set it with \`till config set gateway.baseUrl ${handle.url}\`.`);
+    }
+    ctx.out.say('Ctrl-C stops it.');
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await handle.close();
+    return EXIT.ok;
+  });
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+import { HELP } from './help';
+import { createOutput, EXIT, reportError, UsageError, type Output } from './output';
+
+/**
+ * The `till` command. Commands load on demand so that `till --help` starts in well under
+ * the 300 ms a terminal installer will tolerate.
+ */
+
+export interface CommandContext {
+  args: string[];
+  dataDir: string | undefined;
+  out: Output;
+}
+
+type CommandModule = { run(ctx: CommandContext): Promise<number> };
+
+/* eslint-disable @typescript-eslint/no-require-imports -- lazy loading is the point */
+const COMMANDS: Record<string, () => CommandModule> = {
+  sandbox: () => require('./commands/sandbox') as CommandModule,
+  keys: () => require('./commands/keys') as CommandModule,
+  config: () => require('./commands/config') as CommandModule,
+  precreate: () => require('./commands/precreate') as CommandModule,
+  query: () => require('./commands/query') as CommandModule,
+  cancel: () => require('./commands/cancel') as CommandModule,
+  refund: () => require('./commands/refund') as CommandModule,
+  doctor: () => require('./commands/doctor') as CommandModule,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Global flags may stand before or after the command. */
+function splitGlobals(argv: string[]): { dataDir?: string; json: boolean; help: boolean; version: boolean; rest: string[] } {
+  const rest: string[] = [];
+  let dataDir: string | undefined;
+  let json = false;
+  let help = false;
+  let version = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (arg === '--json') json = true;
+    else if (arg === '--help' || arg === '-h') help = true;
+    else if (arg === '--version') version = true;
+    else if (arg === '--data-dir') {
+      if (i + 1 >= argv.length) throw new UsageError('--data-dir needs a directory');
+      dataDir = argv[++i];
+    } else if (arg.startsWith('--data-dir=')) dataDir = arg.slice('--data-dir='.length);
+    else rest.push(arg);
+  }
+  return { dataDir, json, help, version, rest };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let json = argv.includes('--json');
+  try {
+    const globals = splitGlobals(argv);
+    json = globals.json;
+    if (globals.version) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      process.stdout.write(`${(require('../../../package.json') as { version: string }).version}\n`);
+      return EXIT.ok;
+    }
+    const [name, ...args] = globals.rest;
+    if (globals.help || name === undefined || name === 'help') {
+      process.stdout.write(HELP);
+      return name === undefined && !globals.help ? EXIT.usage : EXIT.ok;
+    }
+    const load = COMMANDS[name];
+    if (!load) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
+    const command = load();
+    return await command.run({ args, dataDir: globals.dataDir, out: createOutput(json) });
+  } catch (error) {
+    return reportError(error, json);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.exitCode = reportError(error, false);
+    },
+  );
+}

@@ -1,0 +1,314 @@
+import path from 'node:path';
+import { TillError } from '../errors';
+import { ensureProfile, readProfile, type Profile } from './profile';
+import type { SettingsStore } from './settings-store';
+
+/*
+ * The non-secret configuration the till understands, stored as strings in the settings
+ * table. Each key has a description, a default fit for a fresh sandbox profile, and a
+ * parser that validates and converts. Secrets (keys, PIN, tokens) are not here: they live
+ * in the OS keychain.
+ */
+
+export const SITES = ['ALIPAY_CN', 'ALIPAY_HK', 'ALIPAY_SG', 'KAKAOPAY'] as const;
+export type Site = (typeof SITES)[number];
+export const LOCALES = ['en', 'zh-HK'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+interface KeySpec<T> {
+  readonly description: string;
+  /** Optional keys may be empty (= not sent / not used); '' is then their default. */
+  readonly optional: boolean;
+  /** Raw default; terminal.id's comes from the profile, generated once. */
+  readonly default: string | ((profile: Profile) => string);
+  readonly parse: (raw: string) => T;
+}
+
+/** Thrown by parsers with the reason only; parseConfigValue adds the key and value. */
+class Invalid extends Error {}
+
+function fail(reason: string): never {
+  throw new Invalid(reason);
+}
+
+function required<T>(description: string, defaultValue: KeySpec<T>['default'], parse: (raw: string) => T): KeySpec<T> {
+  return { description, optional: false, default: defaultValue, parse };
+}
+
+function optional<T>(description: string, parse: (raw: string) => T): KeySpec<T | undefined> {
+  return { description, optional: true, default: '', parse: (raw) => (raw === '' ? undefined : parse(raw)) };
+}
+
+/** Identifiers go to the gateway verbatim: over the limit is rejected, never cut (NOTES §5). */
+function printable(maxChars: number) {
+  return (raw: string): string => {
+    if (!/^[\x20-\x7E]+$/.test(raw)) fail('must be printable ASCII');
+    if (raw.length > maxChars) fail(`must be at most ${maxChars} characters (has ${raw.length})`);
+    return raw;
+  };
+}
+
+/** Names are limited in UTF-8 bytes, the strict reading of the gateway's String(N). */
+function text(maxBytes: number) {
+  return (raw: string): string => {
+    if (/\p{Surrogate}/u.test(raw)) fail('contains an unpaired surrogate');
+    const bytes = Buffer.byteLength(raw, 'utf8');
+    if (bytes > maxBytes) fail(`must be at most ${maxBytes} bytes in UTF-8 (has ${bytes})`);
+    return raw;
+  };
+}
+
+function digits(maxChars: number) {
+  return (raw: string): string => {
+    if (!/^[0-9]+$/.test(raw)) fail('must be digits only');
+    if (raw.length > maxChars) fail(`must be at most ${maxChars} digits`);
+    return raw;
+  };
+}
+
+function integer(min: number, max: number) {
+  return (raw: string): number => {
+    if (!/^[0-9]{1,9}$/.test(raw)) fail(`must be a whole number from ${min} to ${max}`);
+    const value = Number(raw);
+    if (value < min || value > max) fail(`must be from ${min} to ${max}`);
+    return value;
+  };
+}
+
+function oneOf<const V extends readonly string[]>(values: V) {
+  const isMember = (raw: string): raw is V[number] => (values as readonly string[]).includes(raw);
+  return (raw: string): V[number] => {
+    if (!isMember(raw)) fail(`must be one of ${values.join(', ')}`);
+    return raw;
+  };
+}
+
+/** True for the hosts plain http is allowed to: 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackHostname(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (host === 'localhost' || host === '::1') return true;
+  const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
+}
+
+function httpUrl(options: { maxBytes: number; httpOnlyOnLoopback: boolean; baseOnly?: boolean }) {
+  return (raw: string): string => {
+    const bytes = Buffer.byteLength(raw, 'utf8');
+    if (bytes > options.maxBytes) fail(`must be at most ${options.maxBytes} bytes (has ${bytes})`);
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      fail('is not a valid absolute URL');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') fail('must be an https:// or http:// URL');
+    if (url.username !== '' || url.password !== '') fail('must not contain a user name or password (no secrets in the database)');
+    if (options.httpOnlyOnLoopback && url.protocol === 'http:' && !isLoopbackHostname(url.hostname)) {
+      fail('may use plain http:// only for a loopback host (127.0.0.0/8, ::1, localhost); use https://');
+    }
+    if (options.baseOnly === true && (url.search !== '' || url.hash !== '')) fail('must not have a query or fragment (API paths are appended to it)');
+    return raw;
+  };
+}
+
+function absolutePath(raw: string): string {
+  if (!path.isAbsolute(raw)) fail('must be an absolute path');
+  if (raw.length > 4096) fail('must be at most 4096 characters');
+  return raw;
+}
+
+const BASE64_SHA256 = /^[A-Za-z0-9+/]{43}=$/;
+
+function spkiPins(raw: string): readonly string[] {
+  const pins = raw.split(',').map((pin) => pin.trim());
+  for (const pin of pins) {
+    if (!BASE64_SHA256.test(pin) || Buffer.from(pin, 'base64').length !== 32) {
+      fail(`entry ${JSON.stringify(pin)} is not a base64 SHA-256 digest (44 characters ending in =); separate several with commas`);
+    }
+  }
+  return Object.freeze(pins);
+}
+
+let knownCurrencies: ReadonlySet<string> | undefined;
+
+function currency(raw: string): string {
+  knownCurrencies ??= new Set(Intl.supportedValuesOf('currency'));
+  if (!/^[A-Z]{3}$/.test(raw) || !knownCurrencies.has(raw)) fail('must be an ISO 4217 currency code such as USD or HKD');
+  return raw;
+}
+
+/** The gateway accepts one type or several joined by "|" (tradeInformation.businessType). */
+function businessType(raw: string): string {
+  if (!/^[1-5](\|[1-5])*$/.test(raw)) fail('must be 1 (hotel), 2 (air), 3 (study), 4 (goods) or 5 (other), or several joined by |');
+  const types = raw.split('|');
+  if (new Set(types).size !== types.length) fail('lists a type twice');
+  return raw;
+}
+
+const CONFIG_SPECS = {
+  'gateway.baseUrl': required(
+    'Base URL of the Alipay gateway. A loopback address means the built-in sandbox; plain http only on loopback.',
+    'http://127.0.0.1:8787',
+    httpUrl({ maxBytes: 2048, httpOnlyOnLoopback: true, baseOnly: true }),
+  ),
+  'gateway.caFile': optional('Absolute path of a PEM CA bundle to trust for the gateway instead of the system roots.', absolutePath),
+  'gateway.pinSha256': optional(
+    "Base64 SHA-256 of the gateway's public key (SPKI); several separated by commas. Empty: no pinning.",
+    spkiPins,
+  ),
+  'gateway.connectTimeoutMs': required('Milliseconds to wait for the TCP/TLS connection to the gateway.', '5000', integer(100, 60_000)),
+  'gateway.timeoutMs': required('Milliseconds to wait for a whole gateway response before the outcome counts as unknown.', '15000', integer(1_000, 120_000)),
+  'client.id': required('Client ID assigned by Alipay (request head clientId).', 'SANDBOX_CLIENT', printable(32)),
+  'merchant.id': required('Merchant (acquirer) ID assigned by Alipay (body merchantId).', 'SANDBOX_MERCHANT', printable(64)),
+  'seller.id': required('Seller ID assigned by the acquirer (order.seller.sellerId).', 'SANDBOX_SELLER', printable(32)),
+  'seller.name': required('Seller name shown to the customer (sellerName).', 'Sandbox Store', text(128)),
+  'seller.engName': optional('English name of the seller (sellerEngName).', text(256)),
+  'seller.mcc': required('Merchant category code of the seller (sellerMCC).', '5499', digits(32)),
+  'store.id': required('Store ID (storeId).', 'STORE-1', printable(32)),
+  'store.name': required('Store name (storeName).', 'Sandbox Store #1', text(128)),
+  'store.engName': optional('English name of the store (storeEngName).', text(256)),
+  'store.mcc': required('Merchant category code of the store (storeMCC).', '5499', digits(32)),
+  'terminal.id': required(
+    'POS terminal ID (terminalId). Defaults to an ID generated once for this profile.',
+    (profile) => profile.generatedTerminalId,
+    printable(64),
+  ),
+  'operator.id': optional('Operator ID sent with orders (operatorId).', printable(64)),
+  'currency.default': required('Currency of new orders (ISO 4217).', 'USD', currency),
+  site: required('Wallet site sent as userAgent: ALIPAY_CN, ALIPAY_HK, ALIPAY_SG or KAKAOPAY.', 'ALIPAY_HK', oneOf(SITES)),
+  settleContractId: optional('Settlement contract ID; empty uses the contract default.', printable(64)),
+  notifyUrl: optional('URL where Alipay posts payment notifications (for a merchant back end; the till itself polls).', httpUrl({ maxBytes: 256, httpOnlyOnLoopback: false })),
+  merchantRedirectUrl: optional('URL the wallet opens after a successful payment.', httpUrl({ maxBytes: 512, httpOnlyOnLoopback: false })),
+  'trade.businessType': optional('Trade business type 1-5 (or several joined by |). Empty: 4 when items are given, else 5.', businessType),
+  'trade.otherBusinessType': optional('Description of the business when the type is 5 (other).', text(256)),
+  'payment.windowSeconds': required('Seconds a QR stays payable before the order is cancelled.', '120', integer(10, 7200)),
+  'payment.pollIntervalMs': required('Milliseconds between payment status queries while waiting.', '2000', integer(500, 60_000)),
+  locale: required('Language of the screens and receipts: en or zh-HK.', 'en', oneOf(LOCALES)),
+} satisfies Record<string, KeySpec<unknown>>;
+
+export type ConfigKey = keyof typeof CONFIG_SPECS;
+export type ConfigValue<K extends ConfigKey> = ReturnType<(typeof CONFIG_SPECS)[K]['parse']>;
+/** Effective configuration, defaults applied, keyed by the dotted key names. */
+export type TillConfig = { readonly [K in ConfigKey]: ConfigValue<K> };
+
+export interface ConfigListing {
+  readonly key: ConfigKey;
+  /** The effective raw value ('' for an unset optional key). */
+  readonly value: string;
+  /** True when nothing is stored and the default applies. */
+  readonly isDefault: boolean;
+  readonly optional: boolean;
+  readonly description: string;
+}
+
+export const CONFIG_KEYS: readonly ConfigKey[] = Object.freeze(Object.keys(CONFIG_SPECS) as ConfigKey[]);
+
+export function isConfigKey(key: string): key is ConfigKey {
+  return Object.prototype.hasOwnProperty.call(CONFIG_SPECS, key);
+}
+
+export function assertConfigKey(key: string): asserts key is ConfigKey {
+  if (!isConfigKey(key)) {
+    throw new TillError('CONFIG_UNKNOWN_KEY', `unknown configuration key ${JSON.stringify(key)}; known keys: ${CONFIG_KEYS.join(', ')}`, { field: key });
+  }
+}
+
+export function describeConfigKey(key: ConfigKey): { description: string; optional: boolean } {
+  const spec: KeySpec<unknown> = CONFIG_SPECS[key];
+  return { description: spec.description, optional: spec.optional };
+}
+
+/** Validates one raw value without storing it (for forms and `till config set --dry-run`). */
+export function parseConfigValue<K extends ConfigKey>(key: K, raw: string): ConfigValue<K>;
+export function parseConfigValue(key: string, raw: string): unknown;
+export function parseConfigValue(key: string, raw: string): unknown {
+  assertConfigKey(key);
+  const spec: KeySpec<unknown> = CONFIG_SPECS[key];
+  try {
+    if (typeof raw !== 'string') fail(`must be a string, got ${typeof raw}`);
+    if (raw === '' && !spec.optional) fail('must not be empty');
+    if (raw.trim() !== raw) fail('must not start or end with whitespace');
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001F\u007F]/.test(raw)) fail('must not contain control characters');
+    return spec.parse(raw);
+  } catch (error) {
+    if (!(error instanceof Invalid)) throw error;
+    throw new TillError('CONFIG_INVALID', `${key} ${error.message} (got ${preview(raw)})`, { field: key, cause: error });
+  }
+}
+
+export function getConfig(store: SettingsStore): TillConfig {
+  const profile = profileOf(store);
+  const stored = storedValues(store);
+  const config: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) {
+    const raw = stored.get(key);
+    try {
+      config[key] = parseConfigValue(key, raw ?? defaultRaw(key, profile));
+    } catch (error) {
+      if (raw === undefined || !(error instanceof TillError)) throw error;
+      // A stored value that an older till accepted: say it is stored, so the fix is obvious.
+      throw new TillError(error.code, `stored ${error.message}; fix it with setConfig or unset it`, { field: key, cause: error });
+    }
+  }
+  return Object.freeze(config) as TillConfig;
+}
+
+/** Validates and stores; '' on an optional key unsets it (its default is '' anyway). */
+export function setConfig(store: SettingsStore, key: string, raw: string): void {
+  setConfigValues(store, { [key]: raw });
+}
+
+/** Validates every value first, then writes them in one transaction: all or nothing. */
+export function setConfigValues(store: SettingsStore, values: Readonly<Record<string, string>>): void {
+  const entries = Object.entries(values);
+  for (const [key, raw] of entries) parseConfigValue(key, raw);
+  store.transaction(() => {
+    for (const [key, raw] of entries) {
+      if (raw === '') store.delete(key);
+      else store.set(key, raw);
+    }
+  });
+}
+
+/** Removes the stored value so the default applies again; returns whether one was stored. */
+export function unsetConfig(store: SettingsStore, key: string): boolean {
+  assertConfigKey(key);
+  return store.delete(key);
+}
+
+export function listConfig(store: SettingsStore): ConfigListing[] {
+  const profile = profileOf(store);
+  const stored = storedValues(store);
+  return CONFIG_KEYS.map((key) => {
+    const raw = stored.get(key);
+    const { description, optional: isOptional } = describeConfigKey(key);
+    return { key, value: raw ?? defaultRaw(key, profile), isDefault: raw === undefined, optional: isOptional, description };
+  });
+}
+
+/** Sandbox means the gateway is on this machine: screens must then say so. */
+export function isSandboxProfile(config: Pick<TillConfig, 'gateway.baseUrl'>): boolean {
+  return isLoopbackHostname(new URL(config['gateway.baseUrl']).hostname);
+}
+
+function defaultRaw(key: ConfigKey, profile: Profile): string {
+  const fallback = CONFIG_SPECS[key].default;
+  return typeof fallback === 'function' ? fallback(profile) : fallback;
+}
+
+/** Reads first so a read-only database that already has a profile works. */
+function profileOf(store: SettingsStore): Profile {
+  return readProfile(store) ?? ensureProfile(store);
+}
+
+function storedValues(store: SettingsStore): Map<ConfigKey, string> {
+  const values = new Map<ConfigKey, string>();
+  for (const entry of store.list()) if (isConfigKey(entry.key)) values.set(entry.key, entry.value);
+  return values;
+}
+
+function preview(raw: unknown): string {
+  const shown = JSON.stringify(raw) ?? String(raw);
+  return shown.length > 80 ? `${shown.slice(0, 77)}…` : shown;
+}

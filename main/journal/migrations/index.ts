@@ -1,0 +1,11 @@
+import type { Migration } from '../../../native/sqlite';
+import { settingsMigration } from './0001-settings';
+
+/**
+ * Every schema step of the till's database, oldest first. To extend: add `NNNN-name.ts`
+ * exporting a Migration with the next version and append it here. Never edit or reorder
+ * a migration that has shipped; the runner rejects gaps and duplicates.
+ */
+export const migrations: readonly Migration[] = Object.freeze([
+  settingsMigration,
+]);

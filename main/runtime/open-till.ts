@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import { createKeychain } from '../../native/keychain';
+import type { SqliteDatabase } from '../../native/sqlite';
+import { AlipayClient } from '../alipay/client';
+import type { MerchantSetup } from '../alipay/precreate-body';
+import { GatewayTransport } from '../alipay/transport';
+import { getConfig, isSandboxProfile, type TillConfig } from '../config/config-keys';
+import { openTillDatabase, resolveDataDir } from '../config/data-dir';
+import { KeyVault } from '../config/keys';
+import { ensureProfile, type Profile } from '../config/profile';
+import { SettingsStore } from '../config/settings-store';
+import { TillError } from '../errors';
+
+/**
+ * One place that puts a till together from its data directory: the database, the
+ * configuration, the keychain and a gateway client. The CLI and (later) the hosts use it,
+ * so every entry point sees the same keys, settings and rules.
+ */
+
+export interface Till {
+  dataDir: string;
+  db: SqliteDatabase;
+  settings: SettingsStore;
+  profile: Profile;
+  vault: KeyVault;
+  config(): TillConfig;
+  sandbox(): boolean;
+  client(): AlipayClient;
+  merchantSetup(): MerchantSetup;
+  close(): Promise<void>;
+}
+
+export function openTill(options: { dataDir?: string } = {}): Till {
+  const dataDir = resolveDataDir({ flag: options.dataDir });
+  const db = openTillDatabase(dataDir);
+  const settings = new SettingsStore(db);
+  const profile = ensureProfile(settings);
+  const vault = new KeyVault(createKeychain(profile.id));
+  let client: AlipayClient | undefined;
+  const config = (): TillConfig => getConfig(settings);
+  const sandbox = (): boolean => isSandboxProfile(config());
+  return {
+    dataDir,
+    db,
+    settings,
+    profile,
+    vault,
+    config,
+    sandbox,
+    client() {
+      client ??= createClient(config(), vault);
+      return client;
+    },
+    merchantSetup: () => merchantSetup(config()),
+    async close() {
+      await client?.close();
+      db.close();
+    },
+  };
+}
+
+function readCa(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new TillError('CONFIG_INVALID', `gateway.caFile cannot be read: ${(cause as Error).message}`, { field: 'gateway.caFile', cause });
+  }
+}
+
+export function createClient(config: TillConfig, vault: KeyVault): AlipayClient {
+  const transport = new GatewayTransport({
+    baseUrl: config['gateway.baseUrl'],
+    caPem: readCa(config['gateway.caFile']),
+    pinSha256: config['gateway.pinSha256'],
+    connectTimeoutMs: config['gateway.connectTimeoutMs'],
+    timeoutMs: config['gateway.timeoutMs'],
+  });
+  // On the built-in sandbox the gateway's own key plays Alipay's: no key to import.
+  const sandbox = isSandboxProfile(config);
+  return new AlipayClient({
+    transport,
+    clientId: config['client.id'],
+    merchantId: config['merchant.id'],
+    keys: {
+      merchantPrivateKey: () => vault.getMerchantPrivateKey(),
+      alipayPublicKey: () => (sandbox ? vault.getSandboxGatewayPublicKey() : vault.getAlipayPublicKey()),
+      isvAccessToken: async () => (await vault.getIsvToken()) ?? undefined,
+    },
+  });
+}
+
+function offsetName(date = new Date()): string {
+  const offset = -date.getTimezoneOffset();
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+export function merchantSetup(config: TillConfig): MerchantSetup {
+  return {
+    merchantId: config['merchant.id'],
+    seller: {
+      sellerId: config['seller.id'],
+      sellerMCC: config['seller.mcc'],
+      sellerName: config['seller.name'],
+      sellerEngName: config['seller.engName'],
+      storeId: config['store.id'],
+      storeMCC: config['store.mcc'],
+      storeName: config['store.name'],
+      storeEngName: config['store.engName'],
+      terminalId: config['terminal.id'],
+      operatorId: config['operator.id'],
+    },
+    site: config.site,
+    settleContractId: config.settleContractId,
+    notifyUrl: config.notifyUrl,
+    merchantRedirectUrl: config.merchantRedirectUrl,
+    businessType: config['trade.businessType'],
+    otherBusinessType: config['trade.otherBusinessType'],
+    device: {
+      serialNo: config['terminal.id'],
+      deviceName: os.hostname(),
+      osName: os.platform(),
+      osVersion: os.release(),
+      systemLanguage: config.locale.toUpperCase(),
+      timeZone: offsetName(),
+    },
+  };
+}

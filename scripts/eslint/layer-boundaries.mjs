@@ -1,0 +1,167 @@
+// The folder rules of DESIGN.md ("Dependencies point one way, and lint rules enforce it"),
+// as one ESLint rule. Every import specifier (import/export-from, dynamic import(),
+// require(), `import x = require()`, `typeof import()`) is resolved against the importing
+// file, so `../../main/x` from renderer/ is caught whatever the spelling; bare specifiers
+// are matched by package name. One report per specifier: the first rule it breaks.
+import path from 'node:path';
+import { isBuiltin } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const DEFAULT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const NATIVE_PACKAGES = new Set(['better-sqlite3', 'keytar', 'serialport']);
+const REACT_PACKAGES = new Set(['react', 'react-dom']);
+
+/** Each rule: its id (shown in the message) and the DESIGN.md reason, one line. */
+export const RULES = {
+  'renderer-imports': 'the renderer has no Node and no secrets; it speaks only the preload contract (types and schemas)',
+  'preload-imports': 'preload is the only bridge; it stands alone so the contract can be shared with the renderer',
+  'contract-is-pure': 'the contract is imported by the renderer, so it holds only types, channel names and schemas',
+  'native-imports': 'native/ wraps native packages only; dependencies point one way, main depends on native',
+  'main-imports': 'the main process never imports the renderer (or React); it serves the renderer build',
+  'electron-only-in-hosts': 'only main/electron and the Electron preload touch electron; everything else (tests included) is plain TypeScript that runs under Node without an Electron binary',
+  'native-packages-only-in-native': 'only native/ imports better-sqlite3, keytar and serialport (ABI handling lives there)',
+  'react-only-in-renderer': 'React draws screens in the renderer; the main process never imports React',
+  'no-test-imports': 'shipped code never depends on test/',
+};
+
+function toPosix(p) {
+  return p.split(path.sep).join('/');
+}
+
+/** 'react-dom/client' -> 'react-dom', '@serialport/bindings-cpp/x' -> '@serialport/bindings-cpp' */
+function packageName(specifier) {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+function isNativePackage(name) {
+  return NATIVE_PACKAGES.has(name) || name.startsWith('@serialport/');
+}
+
+/** Where a file sits: 'main', 'main/electron', 'preload', 'preload/contract', 'renderer', ... */
+function layerOf(relPath) {
+  if (relPath === '..' || relPath.startsWith('../') || path.isAbsolute(relPath)) return 'outside';
+  const [top, second = ''] = relPath.split('/');
+  if (top === 'main' && second === 'electron') return 'main/electron';
+  if (top === 'preload' && second.startsWith('contract')) return 'preload/contract';
+  if (['main', 'preload', 'renderer', 'native', 'test'].includes(top)) return top;
+  return 'other';
+}
+
+/**
+ * What an import points at: { kind: 'file', rel, layer } for a path inside or outside the
+ * repo, { kind: 'builtin', name } for node: and builtin modules, { kind: 'package', name }.
+ */
+function classifyTarget(specifier, fromFile, root) {
+  const bare = specifier.replace(/[?#].*$/, '');
+  if (bare.startsWith('.') || path.isAbsolute(bare)) {
+    const abs = path.resolve(path.dirname(fromFile), bare);
+    const rel = toPosix(path.relative(root, abs));
+    return { kind: 'file', rel, layer: layerOf(rel) };
+  }
+  if (bare.startsWith('node:') || isBuiltin(bare)) return { kind: 'builtin', name: bare };
+  return { kind: 'package', name: packageName(bare) };
+}
+
+/** Returns the id of the first rule this import breaks, or null. */
+export function check(fromLayer, target) {
+  const isFile = target.kind === 'file';
+  const isPkg = target.kind === 'package';
+  const isElectron = isPkg && target.name === 'electron';
+
+  if (fromLayer === 'test') {
+    return isElectron ? 'electron-only-in-hosts' : null;
+  }
+  if (fromLayer === 'renderer') {
+    if (isFile) return target.layer === 'renderer' || target.layer === 'preload/contract' ? null : 'renderer-imports';
+    if (target.kind === 'builtin' || isElectron || isNativePackage(target.name)) return 'renderer-imports';
+    return null;
+  }
+  if (fromLayer === 'preload' || fromLayer === 'preload/contract') {
+    if (isFile) return target.layer === 'preload' || target.layer === 'preload/contract' ? null : 'preload-imports';
+    if (target.kind === 'builtin') return 'preload-imports';
+    if (isElectron) return fromLayer === 'preload/contract' ? 'contract-is-pure' : null;
+  }
+  if (fromLayer === 'native' && isFile && ['main', 'main/electron', 'preload', 'preload/contract', 'renderer'].includes(target.layer)) {
+    return 'native-imports';
+  }
+  if ((fromLayer === 'main' || fromLayer === 'main/electron') && isFile && target.layer === 'renderer') {
+    return 'main-imports';
+  }
+  if (['main', 'main/electron', 'preload', 'preload/contract', 'native', 'renderer'].includes(fromLayer) && isFile && target.layer === 'test') {
+    return 'no-test-imports';
+  }
+  if (isElectron && fromLayer !== 'main/electron' && fromLayer !== 'preload') return 'electron-only-in-hosts';
+  if (isPkg && isNativePackage(target.name) && fromLayer !== 'native') return 'native-packages-only-in-native';
+  if (isPkg && REACT_PACKAGES.has(target.name) && fromLayer !== 'renderer') return 'react-only-in-renderer';
+  return null;
+}
+
+function literalValue(node) {
+  if (!node) return null;
+  if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
+  if (node.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis[0].value.cooked;
+  if (node.type === 'TSLiteralType') return literalValue(node.literal);
+  return null;
+}
+
+/** @type {import('eslint').Rule.RuleModule} */
+export const layerBoundaries = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Enforce the folder dependency rules of DESIGN.md' },
+    schema: [
+      {
+        type: 'object',
+        properties: { root: { type: 'string' } },
+        additionalProperties: false,
+      },
+    ],
+    messages: {
+      violation: "{{rule}}: '{{specifier}}' is not allowed in {{where}} — {{reason}} (DESIGN.md).",
+    },
+  },
+  create(context) {
+    const root = context.options[0]?.root ?? DEFAULT_ROOT;
+    const filename = context.filename;
+    if (!path.isAbsolute(filename)) return {};
+    const relFile = toPosix(path.relative(root, filename));
+    const fromLayer = layerOf(relFile);
+    if (fromLayer === 'outside') return {};
+    const where = fromLayer === 'other' ? relFile : `${fromLayer}/`;
+
+    function checkSpecifier(sourceNode) {
+      const specifier = literalValue(sourceNode);
+      if (specifier === null) return;
+      const rule = check(fromLayer, classifyTarget(specifier, filename, root));
+      if (rule === null) return;
+      context.report({
+        node: sourceNode,
+        messageId: 'violation',
+        data: { rule, specifier, where, reason: RULES[rule] },
+      });
+    }
+
+    return {
+      ImportDeclaration: (node) => checkSpecifier(node.source),
+      ExportNamedDeclaration: (node) => checkSpecifier(node.source),
+      ExportAllDeclaration: (node) => checkSpecifier(node.source),
+      ImportExpression: (node) => checkSpecifier(node.source),
+      TSImportEqualsDeclaration: (node) => {
+        if (node.moduleReference.type === 'TSExternalModuleReference') checkSpecifier(node.moduleReference.expression);
+      },
+      TSImportType: (node) => checkSpecifier(node.source ?? node.argument),
+      CallExpression: (node) => {
+        if (node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments.length >= 1) {
+          checkSpecifier(node.arguments[0]);
+        }
+      },
+    };
+  },
+};
+
+export default {
+  meta: { name: 'till-local' },
+  rules: { 'layer-boundaries': layerBoundaries },
+};

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# THE test command: system packages, clean install from the lockfile, build, lint, typecheck,
+# then every unit and integration test inside a private D-Bus session with an unlocked
+# gnome-keyring (keytar needs a Secret Service). Any failing step fails the whole run.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "system packages and Node (scripts/system-deps.sh)"
+bash scripts/system-deps.sh
+
+# NOTES.md §9: Electron's binary cannot be downloaded here, and nothing in CI needs it.
+export ELECTRON_SKIP_BINARY_DOWNLOAD=1
+
+step "npm ci"
+npm ci
+
+step "npm run build"
+npm run build
+
+step "npm run lint"
+npm run lint
+
+step "npm run typecheck"
+npm run typecheck
+
+step "npm test (inside a private keyring session)"
+sh test/support/keyring-session.sh npm test
+
+step "all checks passed"

@@ -1,0 +1,119 @@
+// The packaging settings that matter for security and for native modules (NOTES.md §8–9),
+// read through electron-builder's own loader and checked against its own schema, so the
+// test sees exactly what `electron-builder` would (packaging needs Electron's binary,
+// which these machines cannot install).
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { before, describe, test } from 'node:test';
+
+const root = path.resolve(__dirname, '..', '..');
+
+interface FileSet {
+  filter?: string[];
+}
+interface BuilderConfig {
+  appId?: string;
+  productName?: string;
+  directories?: { output?: string };
+  files?: (FileSet | string)[] | FileSet | string;
+  asar?: boolean | object;
+  asarUnpack?: string[] | string;
+  npmRebuild?: boolean;
+  electronFuses?: Record<string, boolean>;
+  extraMetadata?: { main?: string };
+  linux?: { target?: unknown; category?: string; maintainer?: string; executableName?: string };
+  win?: { target?: unknown };
+}
+interface ConfigModule {
+  getConfig(projectDir: string, configPath: string | null, configFromOptions: null): Promise<BuilderConfig>;
+  validateConfiguration(config: BuilderConfig, logger: unknown): Promise<void>;
+}
+
+// app-builder-lib is electron-builder's own engine; resolve it from there, not from the hoisted tree.
+const requireFromBuilder = createRequire(require.resolve('electron-builder/package.json'));
+const configModule = requireFromBuilder('app-builder-lib/out/util/config/config') as ConfigModule;
+const { DebugLogger } = requireFromBuilder('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+
+const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  main: string;
+  dependencies?: Record<string, string>;
+};
+
+let config: BuilderConfig;
+
+function targetNames(target: unknown): string[] {
+  const list = Array.isArray(target) ? target : [target];
+  return list.map((t) => (typeof t === 'string' ? t : (t as { target: string }).target));
+}
+
+function filePatterns(files: BuilderConfig['files']): string[] {
+  const list = Array.isArray(files) ? files : files === undefined ? [] : [files];
+  return list.flatMap((f) => (typeof f === 'string' ? [f] : (f.filter ?? [])));
+}
+
+describe('electron-builder.yml', () => {
+  before(async () => {
+    config = await configModule.getConfig(root, null, null);
+  });
+
+  test('is the file electron-builder loads, and matches its schema', async () => {
+    assert.equal(config.appId, 'com.alipaytill.till');
+    await configModule.validateConfiguration(config, new DebugLogger(false));
+  });
+
+  test('names the product and writes to release/', () => {
+    assert.equal(config.productName, 'Alipay Till');
+    assert.equal(config.directories?.output, 'release');
+  });
+
+  test('sets the fuses of the Electron security checklist', () => {
+    assert.deepEqual(config.electronFuses, {
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+  });
+
+  test('ships the compiled app in an asar, without sources, tests or source maps', () => {
+    assert.equal(config.asar, true);
+    const patterns = filePatterns(config.files);
+    assert.deepEqual(patterns.filter((p) => !p.startsWith('!')), ['dist/**/*', 'package.json']);
+    for (const exclusion of ['!dist/test/**', '!**/*.map', '!**/*.{ts,tsx,mts,cts}']) {
+      assert.ok(patterns.includes(exclusion), `files should exclude ${exclusion}`);
+    }
+    const main = config.extraMetadata?.main ?? packageJson.main;
+    assert.match(main, /^dist\/main\/electron\/[^/]+\.js$/, 'the packaged entry is the compiled Electron host');
+  });
+
+  test('unpacks every native module from the asar and rebuilds it for Electron', () => {
+    assert.equal(config.npmRebuild, true);
+    const unpack = Array.isArray(config.asarUnpack) ? config.asarUnpack : [config.asarUnpack];
+    for (const pattern of [
+      '**/node_modules/better-sqlite3/**',
+      '**/node_modules/keytar/**',
+      '**/node_modules/@serialport/**',
+      '**/*.node',
+    ]) {
+      assert.ok(unpack.includes(pattern), `asarUnpack should hold ${pattern}`);
+    }
+    // Any native dependency added later must be unpacked too.
+    for (const dep of Object.keys(packageJson.dependencies ?? {})) {
+      if (!existsSync(path.join(root, 'node_modules', dep, 'binding.gyp'))) continue;
+      const covered = unpack.includes(`**/node_modules/${dep}/**`) || (dep.startsWith('@serialport/') && unpack.includes('**/node_modules/@serialport/**'));
+      assert.ok(covered, `native dependency ${dep} is not in asarUnpack`);
+    }
+  });
+
+  test('builds AppImage and deb for Linux, NSIS for Windows', () => {
+    assert.deepEqual(targetNames(config.linux?.target).sort(), ['AppImage', 'deb']);
+    assert.equal(config.linux?.executableName, 'alipay-till');
+    assert.ok(config.linux?.category, 'a desktop category');
+    assert.match(config.linux?.maintainer ?? '', /<[^>]+@[^>]+>/, 'deb needs a maintainer with an email');
+    assert.deepEqual(targetNames(config.win?.target), ['nsis']);
+  });
+});
