@@ -19,7 +19,8 @@ function escapedBytes(text: string): number {
 
 function goodsName(name: string): string {
   // ^ and | are the list's own separators.
-  return cutToUtf8Bytes(name.trim().replace(/[|^]/g, ' ').replace(/\s+/g, ' '), 64) || 'item';
+  // Trimmed after the separators become spaces, so "^" or "pen|" leave no blank or padded SKU name.
+  return cutToUtf8Bytes(name.replace(/[|^]/g, ' ').replace(/\s+/g, ' ').trim(), 64) || 'item';
 }
 
 export function tradeInformation(items: readonly OrderItem[], setup: Pick<MerchantSetup, 'businessType' | 'otherBusinessType'>): Record<string, string> {
@@ -30,14 +31,16 @@ export function tradeInformation(items: readonly OrderItem[], setup: Pick<Mercha
     const totalQuantity = String(items.reduce((sum, item) => sum + item.quantity, 0));
     // Room left for the goods list once everything else of extendInfo is written.
     const rest = utf8Length(JSON.stringify({ chinaExtraTransInfo: { ...info, goodsInfo: '', totalQuantity, otherBusinessType: other } }));
-    const budget = Math.min(GOODS_MAX_BYTES, EXTEND_INFO_MAX_BYTES - rest);
+    const escapedBudget = EXTEND_INFO_MAX_BYTES - rest;
     const parts: string[] = [];
-    let bytes = 0;
+    let raw = 0;
+    let escaped = 0;
     for (const item of items) {
       const part = `${goodsName(item.name)}^${item.quantity}`;
-      // Escaped size (never below the raw size) against both limits.
-      bytes += escapedBytes(part) + (parts.length ? 1 : 0);
-      if (bytes > budget) break;
+      const separator = parts.length ? 1 : 0;
+      raw += utf8Length(part) + separator;
+      escaped += escapedBytes(part) + separator;
+      if (raw > GOODS_MAX_BYTES || escaped > escapedBudget) break;
       parts.push(part);
     }
     info.goodsInfo = parts.join('|');

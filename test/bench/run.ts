@@ -1,0 +1,18 @@
+import path from 'node:path';
+import { benchCliStart } from './cli-start';
+import { benchProtocol } from './protocol';
+import { benchRoundTrips } from './round-trips';
+
+/** `npm run bench`: prints figures; goals are shown beside them, nothing is asserted. */
+async function main(): Promise<void> {
+  const root = path.resolve(__dirname, '../..');
+  process.stdout.write(`alipay-till bench — node ${process.version}, ${new Date().toISOString()}\n\n`);
+  benchProtocol();
+  await benchRoundTrips();
+  benchCliStart(root);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});
