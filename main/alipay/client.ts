@@ -1,12 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 import type { Money } from './currency';
 import { buildHead, signRequest } from './envelope';
+import { TillError } from '../errors';
 import { API, type ApiName } from './functions';
 import type { Attempt, Outcome, PayCancelData, PayQueryData, PreCreateData, RefundData, UnknownReason } from './outcome';
 import { readResponse, type Expectation } from './read-response';
 import { bodyRules } from './schemas';
 import { checkBody, lookupBodyText, type OrderRef } from './sibling-bodies';
 import { MessageRejected } from './signed-message';
+import { parseStrict } from './strict-json';
 import { TransportError, type GatewayTransport } from './transport';
 
 /**
@@ -50,16 +52,21 @@ export class AlipayClient {
     return this.options.merchantId;
   }
 
+  /** Throws (KEY_MISSING, KEYCHAIN_UNAVAILABLE) when a request could not be signed or checked. */
+  async ready(): Promise<void> {
+    await Promise.all([this.options.keys.merchantPrivateKey(), this.options.keys.alipayPublicKey()]);
+  }
+
   /** bodyText is the frozen body from buildPreCreateBody, re-sent byte for byte. */
   preCreate(bodyText: string, expect: { merchantTransId: string; amount: Money }): Promise<Attempt<PreCreateData>> {
     return this.exchange<PreCreateData>('preCreate', bodyText, expect);
   }
 
-  payQuery(ref: OrderRef, expect: { amount?: Money } = {}): Promise<Attempt<PayQueryData>> {
+  async payQuery(ref: OrderRef, expect: { amount?: Money } = {}): Promise<Attempt<PayQueryData>> {
     return this.exchange<PayQueryData>('payQuery', lookupBodyText(this.merchantId, ref, 'payQuery'), { merchantTransId: ref.merchantTransId, ...expect });
   }
 
-  payCancel(ref: OrderRef): Promise<Attempt<PayCancelData>> {
+  async payCancel(ref: OrderRef): Promise<Attempt<PayCancelData>> {
     return this.exchange<PayCancelData>('payCancel', lookupBodyText(this.merchantId, ref, 'payCancel'), { merchantTransId: ref.merchantTransId });
   }
 
@@ -70,7 +77,14 @@ export class AlipayClient {
 
   private async exchange<T>(api: ApiName, bodyText: string, expect: Omit<Expectation, 'api' | 'reqMsgId'>): Promise<Attempt<T>> {
     // A journaled body is checked again: nothing invalid leaves, even from a damaged journal.
-    checkBody(JSON.parse(bodyText), bodyRules[api]);
+    // Strictly: JSON.parse would let a duplicate key hide the value the gateway may read.
+    let body: unknown;
+    try {
+      body = parseStrict(bodyText);
+    } catch (error) {
+      throw new TillError('FIELD_INVALID', `the ${api} body is not valid JSON: ${(error as Error).message}`, { field: 'body', cause: error });
+    }
+    checkBody(body, bodyRules[api]);
     const [privateKey, publicKey, isvAccessToken] = await Promise.all([
       this.options.keys.merchantPrivateKey(),
       this.options.keys.alipayPublicKey(),

@@ -24,6 +24,9 @@ export function verifyText(text: string | Buffer, signatureB64: string, publicKe
   if (signatureB64.length % 4 !== 0 || !BASE64.test(signatureB64)) return false;
   const signature = Buffer.from(signatureB64, 'base64');
   if (signature.length !== modulusBytes(publicKey)) return false;
+  // Canonical only: the last character's unused bits must be zero, else one signature has
+  // many spellings and a changed byte of the message would still be accepted.
+  if (signature.toString('base64') !== signatureB64) return false;
   const data = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   return verify('sha256', data, publicKey, signature);
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { EnvHttpProxyAgent, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import { TillError } from '../errors';
@@ -47,8 +47,14 @@ export function isLoopbackUrl(url: URL): boolean {
   return LOOPBACK_HOSTS.test(url.hostname);
 }
 
-export function spkiPin(cert: { pubkey?: Buffer }): string {
-  return createHash('sha256').update(cert.pubkey ?? Buffer.alloc(0)).digest('base64');
+/**
+ * From the certificate's DER: Node's `PeerCertificate.pubkey` is the SPKI only for RSA keys
+ * (for EC keys it is the bare curve point), so it cannot be hashed as the pin.
+ */
+export function spkiPin(cert: { raw?: Buffer }): string {
+  if (!cert.raw?.length) return '';
+  const spki = new X509Certificate(cert.raw).publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(spki).digest('base64');
 }
 
 export class GatewayTransport {
@@ -82,9 +88,8 @@ export class GatewayTransport {
         return undefined;
       },
     };
-    const env = options.proxyEnv ?? {};
     this.dispatcher = new EnvHttpProxyAgent({
-      ...(options.proxyEnv ? { httpProxy: env.httpProxy ?? '', httpsProxy: env.httpsProxy ?? '', noProxy: env.noProxy ?? '' } : {}),
+      ...proxySettings(options.proxyEnv),
       connect: tls,
       requestTls: tls,
       headersTimeout: this.timeoutMs,
@@ -133,6 +138,18 @@ export class GatewayTransport {
   async close(): Promise<void> {
     await this.dispatcher.close();
   }
+}
+
+/**
+ * HTTP(S)_PROXY / NO_PROXY from the environment, with this machine always reached
+ * directly: a corporate proxy must not swallow the sandbox on 127.0.0.1. Settings given
+ * explicitly are taken as they are.
+ */
+function proxySettings(given: TransportOptions['proxyEnv']): { httpProxy: string; httpsProxy: string; noProxy: string } {
+  if (given) return { httpProxy: given.httpProxy ?? '', httpsProxy: given.httpsProxy ?? '', noProxy: given.noProxy ?? '' };
+  const env = process.env;
+  const noProxy = [env.no_proxy ?? env.NO_PROXY, 'localhost', '127.0.0.1', '[::1]'].filter(Boolean).join(',');
+  return { httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '', httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '', noProxy };
 }
 
 function classify(error: unknown, timeoutMs: number, phase?: 'exchange'): TransportError {

@@ -11,8 +11,8 @@ export function utf8Length(text: string): number {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // U+FFFD is what Node puts where argv or a file held bytes that were not UTF-8.
-// eslint-disable-next-line no-control-regex
 // C0 (but tab, LF, CR), DEL and the C1 block U+0080-U+009F (text decoded with the wrong code page).
+// eslint-disable-next-line no-control-regex
 const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD]/;
 
 /** Why a string cannot travel as UTF-8 text, or undefined when it can. */

@@ -3,13 +3,18 @@ export const HELP = `till — the Alipay QR till's command line
 
 usage: till [--data-dir DIR] [--json] COMMAND [ARGS]
 
-Payments
+Payments (ID: the merchantTransId or its last digits)
   precreate --amount 2.39 [--currency USD] --title TEXT [--detail TEXT]
-            [--item "NAME*QTY@PRICE"]...      ask Alipay for a QR for this amount
-  query ID                                    payment status of an order (merchantTransId)
-  cancel ID                                   cancel (close or reverse) an order
-  refund ID --amount 1.00 [--reason TEXT] [--refund-id RID]
-                                              refund all or part of a paid order
+            [--item "NAME*QTY@PRICE"]... [--cart-id ID] [--no-wait]
+                                              journal an order, show its QR, wait for payment
+  query ID                                    ask the gateway for an order's payment status
+  cancel ID                                   cancel an order (a paid one stays paid + alarm)
+  refund ID --amount 1.00 [--reason TEXT]     refund all or part of a paid order
+  orders [--date D] [--state S] [--limit N]   the journal's orders, newest first
+  order ID                                    one order with its event history
+  resolve [--wait SECONDS]                    resolve every unknown outcome now
+  reconcile [--date D] [--csv FILE]           the day's totals by currency and its exceptions
+  close-day [--date D]                        the Z report (refused while anything is unresolved)
 
 Set-up and diagnosis
   sandbox [--port 8787] [--faults SPEC]       run the built-in sandbox gateway
@@ -23,7 +28,7 @@ Global options
   --json           one JSON document on stdout (see README: "JSON output")
   -h, --help       this text;  --version  the till's version
 
-Exit codes: 0 done, 1 error, 2 usage, 3 outcome unknown (resolve later), 4 declined by Alipay.
+Exit codes: 0 done, 1 error, 2 usage, 3 outcome unknown (resolved later), 4 declined, 5 not paid.
 A fresh data directory is a sandbox profile: run \`till sandbox\` in one terminal and
 \`till precreate --amount 2.39 --title Coffee\` in another.
 `;

@@ -5,7 +5,7 @@ import { isTillError } from '../errors';
  * document on stdout, keys documented in the README and never renamed).
  */
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, unknown: 3, declined: 4 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, unknown: 3, declined: 4, notPaid: 5 } as const;
 
 export class UsageError extends Error {
   constructor(message: string) {

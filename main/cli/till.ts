@@ -25,6 +25,11 @@ const COMMANDS: Record<string, () => CommandModule> = {
   cancel: () => require('./commands/cancel') as CommandModule,
   refund: () => require('./commands/refund') as CommandModule,
   doctor: () => require('./commands/doctor') as CommandModule,
+  orders: () => require('./commands/orders') as CommandModule,
+  order: () => require('./commands/order') as CommandModule,
+  reconcile: () => require('./commands/reconcile') as CommandModule,
+  'close-day': () => require('./commands/close-day') as CommandModule,
+  resolve: () => require('./commands/resolve') as CommandModule,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -64,6 +69,8 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.ok;
     }
     const [name, ...args] = globals.rest;
+    // --json promises one JSON document on stdout, also when the command is missing.
+    if (name === undefined && json && !globals.help) throw new UsageError('no command given');
     if (globals.help || name === undefined || name === 'help') {
       process.stdout.write(HELP);
       return name === undefined && !globals.help ? EXIT.usage : EXIT.ok;

@@ -3,6 +3,8 @@ import os from 'node:os';
 import { createKeychain } from '../../native/keychain';
 import type { SqliteDatabase } from '../../native/sqlite';
 import { AlipayClient } from '../alipay/client';
+import { CheckoutEngine } from '../checkout/engine';
+import { Journal } from '../journal/journal';
 import type { MerchantSetup } from '../alipay/precreate-body';
 import { GatewayTransport } from '../alipay/transport';
 import { getConfig, isSandboxProfile, type TillConfig } from '../config/config-keys';
@@ -27,6 +29,9 @@ export interface Till {
   config(): TillConfig;
   sandbox(): boolean;
   client(): AlipayClient;
+  journal: Journal;
+  /** The checkout engine; not started until start() is called on it (recovery). */
+  engine(): CheckoutEngine;
   merchantSetup(): MerchantSetup;
   close(): Promise<void>;
 }
@@ -38,8 +43,11 @@ export function openTill(options: { dataDir?: string } = {}): Till {
   const profile = ensureProfile(settings);
   const vault = new KeyVault(createKeychain(profile.id));
   let client: AlipayClient | undefined;
+  let engine: CheckoutEngine | undefined;
+  const journal = new Journal(db);
   const config = (): TillConfig => getConfig(settings);
   const sandbox = (): boolean => isSandboxProfile(config());
+  const getClient = (): AlipayClient => (client ??= createClient(config(), vault));
   return {
     dataDir,
     db,
@@ -48,12 +56,23 @@ export function openTill(options: { dataDir?: string } = {}): Till {
     vault,
     config,
     sandbox,
-    client() {
-      client ??= createClient(config(), vault);
-      return client;
+    client: getClient,
+    journal,
+    engine() {
+      if (!engine) {
+        const c = config();
+        engine = new CheckoutEngine({
+          journal,
+          client: getClient,
+          setup: () => merchantSetup(config()),
+          settings: { paymentWindowMs: c['payment.windowSeconds'] * 1000, pollIntervalMs: c['payment.pollIntervalMs'] },
+        });
+      }
+      return engine;
     },
     merchantSetup: () => merchantSetup(config()),
     async close() {
+      await engine?.stop();
       await client?.close();
       db.close();
     },

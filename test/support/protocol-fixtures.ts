@@ -124,9 +124,11 @@ export const SPEC_SAMPLE_BODY_TEXT = `{
                   "sceneType": "THIRDPARTYQRCODE"
               }`;
 
-/** A fresh deep copy of the spec's sample body, to mutate in a test. */
-export function specSampleBody(): Record<string, any> {
-  return JSON.parse(SPEC_SAMPLE_BODY_TEXT) as Record<string, any>;
+/** A fresh deep copy of the spec's sample body, to mutate in a test (at any path, hence any). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type SampleBody = Record<string, any>;
+export function specSampleBody(): SampleBody {
+  return JSON.parse(SPEC_SAMPLE_BODY_TEXT) as SampleBody;
 }
 
 /**
@@ -230,13 +232,18 @@ export function responseText(body: Record<string, unknown>, head: Record<string,
 /** Free text a cashier may key: CJK, emoji (astral and ZWJ sequences), accents, quotes, separators. */
 const TEXT_UNITS = ['中', '文', '字', '😀', '👩‍👩‍👧', '🇭🇰', 'é', 'e\u0301', 'a', 'Z', '7', ' ', '\t', '\n', '"', '\\', '|', '^', '–', '\u3000'];
 
-/** Any well-formed string (no lone surrogates): graphemes, arbitrary code points, or cashier text. */
+/**
+ * Any well-formed string (no lone surrogates): graphemes, arbitrary code points, or cashier
+ * text. Half of the draws use size 'max' so that lengths reach maxLength (fast-check's
+ * default size keeps strings short, which would leave byte limits untested).
+ */
 export function anyUnicode(maxLength = 300): fc.Arbitrary<string> {
-  return fc.oneof(
-    fc.string({ unit: 'grapheme', maxLength }),
-    fc.string({ unit: 'binary', maxLength }),
-    fc.string({ unit: fc.constantFrom(...TEXT_UNITS), maxLength: maxLength * 2 }),
-  );
+  const strings = (size: fc.SizeForArbitrary) => [
+    fc.string({ unit: 'grapheme', maxLength, size }),
+    fc.string({ unit: 'binary', maxLength, size }),
+    fc.string({ unit: fc.constantFrom(...TEXT_UNITS), maxLength: maxLength * 2, size }),
+  ];
+  return fc.oneof(...strings('small'), ...strings('max'));
 }
 
 /** Well-formed text that also passes textProblem (what the builder accepts as free text). */

@@ -42,6 +42,23 @@ describe('signRequest', () => {
     );
   });
 
+  test('property: a frozen body text in any JSON layout is sent verbatim, never re-serialized', () => {
+    fc.assert(
+      fc.property(
+        fc.jsonValue({ maxDepth: 3 }).filter((v) => typeof v === 'object' && v !== null && !Array.isArray(v)),
+        fc.constantFrom(1, 2, '\t', ' \r\n'),
+        (value, indent) => {
+          // Pretty layouts, integer-like keys (JSON.parse would reorder them) and \u escapes.
+          const bodyText = JSON.stringify({ '10': 1, b: 'é', '2': [], ...(value as object) }, null, indent).replace(/é/g, '\\u00e9');
+          const signed = signRequest(head(), bodyText, privateKey);
+          assert.ok(signed.envelope.includes(`"body":${bodyText}}`));
+          assert.ok(verifyText(signed.requestText, JSON.parse(signed.envelope).signature, publicKey));
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
   test('a real preCreate body: the request text is the frozen body text, and signing is RSA2 over its UTF-8 bytes', () => {
     const { bodyText } = buildPreCreateBody(
       { merchantTransId: 'T-1', amountMinor: 239, currency: 'USD', title: '女装 👗 "summer"' },
@@ -113,6 +130,17 @@ describe('verifyText: the signature shape', () => {
     assert.equal(verifyText(text, `${good}\n`, publicKey), false);
     assert.equal(verifyText(text, ` ${good}`, publicKey), false);
     assert.equal(verifyText(text, `${good.slice(0, 76)}\n${good.slice(76)}`, publicKey), false);
+  });
+
+  test('a non-canonical spelling of the same signature bytes (unused bits set in the last character) is refused', () => {
+    const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const last = good.length - 3; // the character before '=='; its low 4 bits are padding
+    for (let extra = 1; extra < 16; extra++) {
+      const spelled = good.slice(0, last) + ALPHABET[ALPHABET.indexOf(good[last]!) | extra] + good.slice(last + 1);
+      if (spelled === good) continue;
+      assert.deepEqual(Buffer.from(spelled, 'base64'), Buffer.from(good, 'base64'), 'same bytes');
+      assert.equal(verifyText(text, spelled, publicKey), false);
+    }
   });
 
   test('a signature of the wrong length for the key is refused before RSA runs', () => {

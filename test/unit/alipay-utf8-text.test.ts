@@ -108,6 +108,7 @@ describe('textProblem', () => {
   });
 
   test('property: well-formed text without those characters has no problem', () => {
+    // eslint-disable-next-line no-control-regex
     const banned = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD]/;
     fc.assert(
       fc.property(anyUnicode(100), (text) => {

@@ -7,6 +7,9 @@ const USAGE = 'till config list | get KEY | set KEY VALUE | unset KEY';
 
 export function run(ctx: CommandContext): Promise<number> {
   const [verb, key, value, ...extra] = ctx.args;
+  // Refused before the till is opened: a mistyped verb must not create a data directory.
+  const arity = ({ list: 0, get: 1, set: 2, unset: 1 } as Record<string, number>)[verb ?? ''];
+  if (arity === undefined || ctx.args.length !== arity + 1) throw new UsageError(`usage: ${USAGE}`);
   return withTill(ctx, async (till) => {
     const { out } = ctx;
     switch (verb) {

@@ -8,6 +8,8 @@ import { withTill } from '../with-till';
 const USAGE =
   'till keys generate [--replace] | import-private FILE [--replace] | import-alipay-public FILE | show-public | status | set-isv-token | delete-isv-token';
 
+const VERBS = ['generate', 'import-private', 'import-alipay-public', 'show-public', 'status', 'set-isv-token', 'delete-isv-token'];
+
 function readKeyFile(file: string, field: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
@@ -25,6 +27,8 @@ async function readStdin(): Promise<string> {
 
 export function run(ctx: CommandContext): Promise<number> {
   const [verb, ...rest] = ctx.args;
+  // Refused before the till is opened: a mistyped verb must not create a data directory.
+  if (!VERBS.includes(verb ?? '')) throw new UsageError(`usage: ${USAGE}`);
   const { values, positionals } = parse(rest, { replace: { type: 'boolean' } }, { min: 0, max: 1, usage: USAGE });
   const replace = values.replace === true;
   return withTill(ctx, async (till) => {

@@ -1,20 +1,86 @@
-import { randomInt } from 'node:crypto';
-import { formatMinor, parseAmount, toMoney } from '../../alipay/currency';
-import type { Attempt, PreCreateData } from '../../alipay/outcome';
-import { buildPreCreateBody } from '../../alipay/precreate-body';
+import { parseAmount } from '../../alipay/currency';
+import type { CheckoutEngine } from '../../checkout/engine';
+import { isUnresolved, type OrderRecord } from '../../journal/types';
+import type { Till } from '../../runtime/open-till';
 import { parse, requireOption, stringOption } from '../args';
 import { EXIT } from '../output';
 import { parseItem } from '../parse-items';
-import { attemptJson, attemptLine, exitFor } from '../render-attempt';
+import { journaledAttemptJson, money } from '../render-order';
 import type { CommandContext } from '../till';
 import { withTill } from '../with-till';
 
-const USAGE = 'till precreate --amount 2.39 [--currency USD] --title TEXT [--detail TEXT] [--item "NAME*QTY@PRICE"]... [--id MERCHANT_TRANS_ID]';
-const RESENDS = 3;
+const USAGE =
+  'till precreate --amount 2.39 [--currency USD] --title TEXT [--detail TEXT] [--item "NAME*QTY@PRICE"]... [--cart-id ID] [--no-wait]';
 
-function newTransId(terminalId: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/\D/g, '').slice(0, 14);
-  return `${terminalId}-${stamp}-${String(randomInt(0, 10_000)).padStart(4, '0')}`;
+/** Until the QR is there, the order failed, or the gateway is found offline. */
+function qrOrSettled(order: OrderRecord): boolean {
+  return order.qrCode !== null || !isUnresolved(order.state);
+}
+
+function waitOffline(engine: CheckoutEngine): Promise<void> {
+  return new Promise((resolve) => {
+    if (engine.connectivity().state === 'offline') return resolve();
+    engine.once('connectivity', (status) => {
+      if (status.state === 'offline') resolve();
+    });
+  });
+}
+
+/** A countdown a cashier can read; on a pipe, one line per change instead of redraws. */
+async function awaitPayment(ctx: CommandContext, engine: CheckoutEngine, order: OrderRecord): Promise<OrderRecord> {
+  const tty = process.stdout.isTTY === true && !ctx.out.json;
+  let cancelAsked = false;
+  const onInterrupt = () => {
+    if (cancelAsked) return;
+    cancelAsked = true;
+    ctx.out.say('\nCancelling…');
+    engine.cancel(order.id, 'cli');
+  };
+  process.on('SIGINT', onInterrupt);
+  const ticker = tty
+    ? setInterval(() => {
+        const left = Math.max(0, Math.round(((order.payDeadline ?? Date.now()) - Date.now()) / 1000));
+        process.stdout.write(`\rWaiting for the customer to pay… ${String(Math.floor(left / 60)).padStart(2, '0')}:${String(left % 60).padStart(2, '0')} left (Ctrl-C cancels) `);
+      }, 1000)
+    : undefined;
+  try {
+    const windowMs = engine.settings.paymentWindowMs;
+    return await engine.waitFor(order.id, (o) => !isUnresolved(o.state), windowMs + 5 * 60_000);
+  } finally {
+    if (ticker) {
+      clearInterval(ticker);
+      process.stdout.write('\n');
+    }
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+function exitFor(order: OrderRecord): number {
+  switch (order.state) {
+    case 'PAID':
+      return EXIT.ok;
+    case 'FAILED':
+      return EXIT.declined;
+    case 'CANCELLED':
+      return EXIT.notPaid;
+    default:
+      return order.qrCode ? EXIT.ok : EXIT.unknown;
+  }
+}
+
+function report(ctx: CommandContext, till: Till, order: OrderRecord): void {
+  const status = order.state === 'FAILED' ? 'F' : order.qrCode ? 'S' : isUnresolved(order.state) ? 'U' : 'F';
+  ctx.out.result({
+    ok: status === 'S' && order.state !== 'CANCELLED',
+    merchantTransId: order.merchantTransId,
+    amount: { currency: order.currency, value: String(order.amountMinor) },
+    status,
+    state: order.state,
+    orderQrCode: order.qrCode,
+    acquirementId: order.acquirementId,
+    sandbox: till.sandbox(),
+    attempts: till.journal.attempts(order.id).map(journaledAttemptJson),
+  });
 }
 
 export function run(ctx: CommandContext): Promise<number> {
@@ -26,7 +92,8 @@ export function run(ctx: CommandContext): Promise<number> {
       title: { type: 'string' },
       detail: { type: 'string' },
       item: { type: 'string', multiple: true },
-      id: { type: 'string' },
+      'cart-id': { type: 'string' },
+      'no-wait': { type: 'boolean' },
     },
     { min: 0, max: 0, usage: USAGE },
   );
@@ -34,39 +101,38 @@ export function run(ctx: CommandContext): Promise<number> {
     const config = till.config();
     const currency = stringOption(values, 'currency') ?? config['currency.default'];
     const amountMinor = parseAmount(requireOption(values, 'amount', USAGE), currency);
+    const title = requireOption(values, 'title', USAGE);
     const items = ((values.item as string[] | undefined) ?? []).map((text, i) => parseItem(text, currency, i));
-    const merchantTransId = stringOption(values, 'id') ?? newTransId(config['terminal.id']);
-    const { bodyText } = buildPreCreateBody(
-      { merchantTransId, amountMinor, currency, title: requireOption(values, 'title', USAGE), detail: stringOption(values, 'detail'), items },
-      till.merchantSetup(),
+    const engine = till.engine();
+    engine.start();
+    const created = await engine.create(
+      { amountMinor, currency, title, detail: stringOption(values, 'detail'), items, cartId: stringOption(values, 'cart-id') },
+      'cli',
     );
-    const client = till.client();
-    const attempts: Attempt<PreCreateData>[] = [];
-    // An unknown outcome is re-sent with the byte-identical body (NOTES.md §4), a few times.
-    for (let i = 0; i <= RESENDS; i++) {
-      if (i > 0) await new Promise((r) => setTimeout(r, 250 * 2 ** i));
-      const attempt = await client.preCreate(bodyText, { merchantTransId, amount: toMoney(amountMinor, currency) });
-      attempts.push(attempt);
-      ctx.out.say(`${merchantTransId}: ${attemptLine(attempt)}`);
-      if (attempt.outcome.kind !== 'U' || attempt.outcome.reason === 'unreachable') break;
+    ctx.out.say(`${created.merchantTransId}: journaled, sending ${money(amountMinor, currency)}…`);
+    const first = await Promise.race([
+      engine.waitFor(created.id, qrOrSettled, config['gateway.timeoutMs'] * 4),
+      waitOffline(engine).then(() => till.journal.getOrder(created.id)!),
+    ]).catch(() => till.journal.getOrder(created.id)!);
+
+    if (!first.qrCode) {
+      if (first.state === 'FAILED') ctx.out.say(`${first.merchantTransId}: declined — ${first.resultMessage ?? first.resultCode}`);
+      else ctx.out.say(`${first.merchantTransId}: the gateway cannot be reached; the order is journaled and will be resolved (\`till resolve\`). Nothing was charged.`);
+      report(ctx, till, first);
+      return exitFor(first);
     }
-    const last = attempts[attempts.length - 1]!;
-    const o = last.outcome;
-    ctx.out.result({
-      ok: o.kind === 'S',
-      merchantTransId,
-      amount: { currency, value: String(amountMinor) },
-      status: o.kind,
-      orderQrCode: o.kind === 'S' ? o.data.orderQrCode : null,
-      acquirementId: o.kind === 'S' ? (o.data.acquirementId ?? null) : null,
-      sandbox: till.sandbox(),
-      attempts: attempts.map(attemptJson),
-    });
-    if (o.kind === 'S') {
-      ctx.out.say(`${currency} ${formatMinor(amountMinor, currency)} — scan to pay: ${o.data.orderQrCode}${till.sandbox() ? '  (SANDBOX)' : ''}`);
-    } else if (o.kind === 'U') {
-      ctx.out.say(`Outcome unknown: run \`till query ${merchantTransId}\` (and \`till cancel ${merchantTransId}\` if unpaid).`);
+    ctx.out.say(`${money(amountMinor, currency)} — scan to pay: ${first.qrCode}${till.sandbox() ? '  (SANDBOX)' : ''}`);
+    if (values['no-wait'] === true) {
+      report(ctx, till, first);
+      return EXIT.ok;
     }
-    return last.outcome.kind === 'U' && last.outcome.reason === 'unreachable' ? EXIT.unknown : exitFor(last);
+    const final = await awaitPayment(ctx, engine, first);
+    ctx.out.say(
+      final.state === 'PAID'
+        ? `${final.merchantTransId}: PAID${final.alarm ? ` (${final.alarm}: a supervisor must decide)` : ''}`
+        : `${final.merchantTransId}: ${final.state}${final.state === 'CANCELLED' ? ' — not paid, the QR is void' : ''}`,
+    );
+    report(ctx, till, final);
+    return exitFor(final);
   });
 }

@@ -10,9 +10,11 @@ const USAGE = 'till query MERCHANT_TRANS_ID | till query --acquirement-id ID';
 export function run(ctx: CommandContext): Promise<number> {
   const { values, positionals } = parse(ctx.args, { 'acquirement-id': { type: 'string' } }, { min: 0, max: 1, usage: USAGE });
   const acquirementId = values['acquirement-id'] as string | undefined;
-  const merchantTransId = positionals[0];
-  if (!acquirementId && !merchantTransId) return Promise.reject(new UsageError(`usage: ${USAGE}`));
+  const given = positionals[0];
+  if (!acquirementId && !given) return Promise.reject(new UsageError(`usage: ${USAGE}`));
   return withTill(ctx, async (till) => {
+    // Receipt digits name a journaled order; anything else is asked of the gateway as it is.
+    const merchantTransId = given === undefined ? undefined : (till.journal.getByTransId(given) ?? till.journal.findByTail(given, 2).find((_, i, all) => all.length === 1))?.merchantTransId ?? given;
     const attempt = await till.client().payQuery({ merchantTransId, acquirementId });
     const o = attempt.outcome;
     ctx.out.result({

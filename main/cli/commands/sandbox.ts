@@ -4,7 +4,7 @@ import { parseFaults } from '../../alipay/sandbox/faults';
 import { startSandbox } from '../../alipay/sandbox/server';
 import { TillError, isTillError } from '../../errors';
 import { parse, stringOption } from '../args';
-import { EXIT } from '../output';
+import { EXIT, UsageError } from '../output';
 import type { CommandContext } from '../till';
 import { withTill } from '../with-till';
 
@@ -41,11 +41,11 @@ export function run(ctx: CommandContext): Promise<number> {
     const configured = new URL(config['gateway.baseUrl']);
     const portText = stringOption(values, 'port') ?? (configured.port || '8787');
     const port = Number(portText);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TillError('USAGE', `--port must be 0..65535, got ${portText}`, { field: 'port' });
+    if (!/^\d{1,5}$/.test(portText) || port > 65535) throw new UsageError(`--port must be 0..65535, got ${JSON.stringify(portText)}\nusage: ${USAGE}`);
     const host = stringOption(values, 'host') ?? '127.0.0.1';
     const cert = stringOption(values, 'tls-cert');
     const key = stringOption(values, 'tls-key');
-    if ((cert === undefined) !== (key === undefined)) throw new TillError('USAGE', '--tls-cert and --tls-key go together', { field: 'tls-cert' });
+    if ((cert === undefined) !== (key === undefined)) throw new UsageError(`--tls-cert and --tls-key go together\nusage: ${USAGE}`);
 
     let merchantKey;
     try {

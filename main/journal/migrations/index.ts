@@ -1,5 +1,6 @@
 import type { Migration } from '../../../native/sqlite';
 import { settingsMigration } from './0001-settings';
+import { ordersMigration } from './0002-orders';
 
 /**
  * Every schema step of the till's database, oldest first. To extend: add `NNNN-name.ts`
@@ -8,4 +9,5 @@ import { settingsMigration } from './0001-settings';
  */
 export const migrations: readonly Migration[] = Object.freeze([
   settingsMigration,
+  ordersMigration,
 ]);

@@ -1,0 +1,49 @@
+import type { AlipayClient } from '../alipay/client';
+import type { Attempt } from '../alipay/outcome';
+import type { Journal } from '../journal/journal';
+import type { Actor, AlarmKind, OrderPatch, OrderRecord, OrderState } from '../journal/types';
+import type { BackoffPolicy } from './backoff';
+
+/** What the step functions may use; the engine provides it. */
+export interface EngineContext {
+  journal: Journal;
+  client(): AlipayClient;
+  now(): number;
+  options: EngineSettings;
+  /** Remaining payment window in ms, by a monotonic clock when this process saw the S. */
+  remainingWindow(order: OrderRecord): number;
+  rememberDeadline(orderId: number, windowMs: number): void;
+  /** A verified or unverified answer arrived, or the gateway could not be reached. */
+  noteGateway(attempt: Attempt<unknown>): void;
+  /** An open alarm that stops new sends, if any. */
+  sendingBlocked(): boolean;
+  raiseAlarm(kind: AlarmKind, code: string | null, orderId: number | null, message: string): void;
+  /** Global wait after REQUEST_TRAFFIC_EXCEED_LIMIT. */
+  trafficBackoff(untilMs?: number): number;
+  move(order: OrderRecord, from: OrderState | readonly OrderState[], patch: OrderPatch, kind: string, detail?: Record<string, unknown>, actor?: Actor): OrderRecord | undefined;
+  backoff(n: number): number;
+  /** Backoff for this order's next retry, growing with its consecutive unknown outcomes. */
+  retryDelay(orderId: number): number;
+  /** Counts consecutive unknown outcomes per order (reset by any definite answer). */
+  noteOutcome(orderId: number, unknown: boolean): void;
+}
+
+export interface EngineSettings {
+  paymentWindowMs: number;
+  pollIntervalMs: number;
+  /** Re-sends of an unknown preCreate before the engine asks payQuery instead. */
+  resendsBeforeQuery: number;
+  backoff: BackoffPolicy;
+  concurrency: number;
+}
+
+export const DEFAULT_SETTINGS: EngineSettings = {
+  paymentWindowMs: 120_000,
+  pollIntervalMs: 2_000,
+  resendsBeforeQuery: 3,
+  backoff: { baseMs: 500, maxMs: 30_000 },
+  concurrency: 4,
+};
+
+/** Delay until the next step, or null when the order needs nothing more. */
+export type StepResult = number | null;

@@ -1,0 +1,307 @@
+import { EventEmitter } from 'node:events';
+import type { AlipayClient } from '../alipay/client';
+import type { Attempt } from '../alipay/outcome';
+import { buildPreCreateBody, type MerchantSetup } from '../alipay/precreate-body';
+import { TillError } from '../errors';
+import type { Journal } from '../journal/journal';
+import { isUnresolved, type Actor, type AlarmKind, type AlarmRecord, type OrderPatch, type OrderRecord, type OrderState, type RefundRecord } from '../journal/types';
+import { backoffDelay } from './backoff';
+import { DEFAULT_SETTINGS, type EngineContext, type EngineSettings, type StepResult } from './engine-context';
+import type { CartInput, ConnectivityStatus, EngineEvents } from './engine-types';
+import { stepOrder } from './order-steps';
+import { refundBodyFor } from './refund-body';
+import { stepRefund } from './refund-steps';
+import { WorkQueue } from './work-queue';
+
+/**
+ * The one engine behind every order, whoever asked for it (a screen, the CLI). It journals
+ * first and sends second, drives each order through its states one step at a time, keeps
+ * going across restarts (start() picks up every unresolved order), and tells the screens
+ * what changed.
+ */
+
+export interface EngineOptions {
+  journal: Journal;
+  client: () => AlipayClient;
+  setup: () => MerchantSetup;
+  settings?: Partial<EngineSettings>;
+  now?: () => number;
+  monotonic?: () => number;
+  random?: () => number;
+}
+
+/** Gateway trouble that means "we could not talk to it", as opposed to "it answered badly". */
+const OFFLINE_REASONS = new Set(['unreachable', 'timeout', 'dropped', 'tls', 'http_status']);
+const BLOCKING_ALARMS = new Set<AlarmKind>(['CONFIG', 'REPEAT_INCONSISTENT']);
+
+export class CheckoutEngine extends EventEmitter<EngineEvents> {
+  readonly settings: EngineSettings;
+  private readonly journal: Journal;
+  private readonly queue: WorkQueue;
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly deadlines = new Map<number, number>();
+  private readonly failures = new Map<number, number>();
+  private readonly now: () => number;
+  private readonly monotonic: () => number;
+  private readonly random: () => number;
+  private readonly ctx: EngineContext;
+  private blockingAlarms: AlarmRecord[] = [];
+  private trafficUntil = 0;
+  private status: ConnectivityStatus;
+  private running = false;
+
+  constructor(private readonly options: EngineOptions) {
+    super();
+    this.journal = options.journal;
+    this.settings = { ...DEFAULT_SETTINGS, ...options.settings };
+    this.now = options.now ?? Date.now;
+    this.monotonic = options.monotonic ?? (() => performance.now());
+    this.random = options.random ?? Math.random;
+    this.queue = new WorkQueue(this.settings.concurrency, (key) => this.runJob(key));
+    this.status = { state: 'online', unresolved: 0, since: this.now(), detail: null };
+    this.ctx = this.context();
+  }
+
+  /** Recovery: every unresolved order and pending refund continues from its journaled state. */
+  start(): { orders: number; refunds: number } {
+    this.running = true;
+    this.refreshAlarms();
+    const orders = this.journal.unresolved();
+    const refunds = this.journal.pendingRefunds();
+    for (const order of orders) {
+      if (order.state === 'AWAITING_PAYMENT' && order.payDeadline !== null) {
+        // No monotonic reading survives a restart: the journaled wall-clock deadline rules.
+        this.deadlines.delete(order.id);
+      }
+      this.schedule(order.id, 0);
+    }
+    for (const refund of refunds) this.schedule(-refund.id, 0);
+    this.status = { ...this.status, unresolved: orders.length };
+    return { orders: orders.length, refunds: refunds.length };
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    await this.queue.idle();
+  }
+
+  connectivity(): ConnectivityStatus {
+    return { ...this.status, unresolved: this.journal.countUnresolved() };
+  }
+
+  openAlarms(): AlarmRecord[] {
+    return this.journal.openAlarms();
+  }
+
+  /** The cart is journaled (durably, frozen body and all) before the first byte leaves. */
+  async create(cart: CartInput, actor: Actor = 'cashier'): Promise<OrderRecord> {
+    const blocked = this.blockingAlarms[0];
+    if (blocked) {
+      throw new TillError('PAYMENTS_STOPPED', `Payments are stopped until a supervisor fixes this: ${blocked.message} (${blocked.code ?? blocked.kind})`);
+    }
+    await this.options.client().ready();
+    const setup = this.options.setup();
+    const terminalId = setup.seller.terminalId ?? 'T0';
+    const ids = this.journal.allocateOrderId(terminalId);
+    const built = buildPreCreateBody(
+      { merchantTransId: ids.merchantTransId, amountMinor: cart.amountMinor, currency: cart.currency, title: cart.title, detail: cart.detail, items: cart.items },
+      setup,
+    );
+    const body = built.body as { order: { orderTitle: string; orderDetail: string } };
+    const { order, created } = this.journal.createOrder(
+      {
+        ...ids,
+        terminalId,
+        amountMinor: cart.amountMinor,
+        currency: cart.currency,
+        title: body.order.orderTitle,
+        detail: body.order.orderDetail,
+        items: (cart.items ?? []).map((i) => ({ name: i.name, quantity: i.quantity, unitPriceMinor: i.unitPriceMinor })),
+        bodyText: built.bodyText,
+        cartId: cart.cartId ?? null,
+      },
+      actor,
+    );
+    if (created) {
+      this.emit('order', order);
+      this.schedule(order.id, 0);
+    }
+    return order;
+  }
+
+  /** The cashier's cancel; the engine carries it out at the order's next step. */
+  cancel(orderId: number, actor: Actor = 'cashier'): OrderRecord {
+    const order = this.journal.getOrder(orderId);
+    if (!order) throw new TillError('ORDER_NOT_FOUND', `no order ${orderId}`, { field: 'order' });
+    if (!isUnresolved(order.state)) throw new TillError('ORDER_FINAL', `order ${order.merchantTransId} is already ${order.state}`, { field: 'order' });
+    if (order.cancelRequested) return order;
+    const updated = this.journal.update(orderId, { cancelRequested: true });
+    this.journal.appendEvent(orderId, actor, 'cancel_requested');
+    this.emit('order', updated);
+    this.schedule(orderId, 0);
+    return updated;
+  }
+
+  /** A full or partial refund, journaled with its merchantRefundId before it is sent. */
+  async refund(orderId: number, amountMinor: number, reason: string | undefined, actor: Actor = 'supervisor'): Promise<RefundRecord> {
+    const order = this.journal.getOrder(orderId);
+    if (!order) throw new TillError('ORDER_NOT_FOUND', `no order ${orderId}`, { field: 'order' });
+    if (!order.acquirementId) throw new TillError('ORDER_NOT_REFUNDABLE', `order ${order.merchantTransId} has no Alipay transaction id`, { field: 'order' });
+    await this.options.client().ready();
+    const merchantRefundId = `${order.merchantTransId}R${String(this.journal.nextRefundSeq(orderId)).padStart(2, '0')}`;
+    const bodyText = refundBodyFor(this.options.client().merchantId, order, merchantRefundId, amountMinor, reason);
+    const refund = this.journal.createRefund({ orderId, merchantRefundId, amountMinor, currency: order.currency, reason: reason ?? null, bodyText, actor });
+    this.emit('refund', refund);
+    this.schedule(-refund.id, 0);
+    return refund;
+  }
+
+  clearAlarm(alarmId: number, by: string): void {
+    this.journal.clearAlarm(alarmId, by);
+    this.refreshAlarms();
+    this.rescheduleAll();
+  }
+
+  /** Runs a step of every unresolved order and pending refund now, and waits for them. */
+  async resolveNow(): Promise<void> {
+    this.rescheduleAll();
+    await this.queue.idle();
+  }
+
+  /** Resolves with the order once `done(order)` holds, or rejects after timeoutMs. */
+  waitFor(orderId: number, done: (order: OrderRecord) => boolean, timeoutMs: number): Promise<OrderRecord> {
+    return new Promise((resolve, reject) => {
+      const check = (order: OrderRecord): boolean => {
+        if (order.id !== orderId || !done(order)) return false;
+        cleanup();
+        resolve(order);
+        return true;
+      };
+      const listener = (order: OrderRecord) => void check(order);
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new TillError('WAIT_TIMEOUT', `order ${orderId} did not reach the expected state in ${timeoutMs} ms`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.off('order', listener);
+      };
+      this.on('order', listener);
+      const current = this.journal.getOrder(orderId);
+      if (current) check(current);
+    });
+  }
+
+  private rescheduleAll(): void {
+    for (const order of this.journal.unresolved()) this.schedule(order.id, 0);
+    for (const refund of this.journal.pendingRefunds()) this.schedule(-refund.id, 0);
+  }
+
+  private schedule(key: number, delay: StepResult): void {
+    const existing = this.timers.get(key);
+    if (existing) clearTimeout(existing);
+    this.timers.delete(key);
+    if (delay === null || !this.running) return;
+    if (delay <= 0) {
+      this.queue.request(key);
+      return;
+    }
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.queue.request(key);
+      }, delay),
+    );
+  }
+
+  private async runJob(key: number): Promise<void> {
+    if (!this.running) return;
+    let delay: StepResult;
+    try {
+      if (key > 0) {
+        const order = this.journal.getOrder(key);
+        delay = order && isUnresolved(order.state) ? await stepOrder(this.ctx, order) : null;
+      } else {
+        const refund = this.journal.getRefund(-key);
+        delay = refund ? await stepRefund(this.ctx, refund) : null;
+        const after = this.journal.getRefund(-key);
+        if (after && after.state !== refund?.state) this.emit('refund', after);
+      }
+    } catch (error) {
+      // A local failure (keys gone, journal unwritable): the order stays as journaled and
+      // is tried again later; the reason is logged without any secret.
+      const message = error instanceof Error ? error.message : String(error);
+      const code = error instanceof TillError ? error.code : 'INTERNAL';
+      try {
+        this.journal.appendEvent(key > 0 ? key : null, 'engine', 'step_error', { code, message: message.slice(0, 300) });
+      } catch {
+        // The journal itself is failing; the retry below is all we can do.
+      }
+      delay = 5_000;
+    }
+    this.schedule(key, delay);
+  }
+
+  private refreshAlarms(): void {
+    this.blockingAlarms = this.journal.openAlarms().filter((a) => BLOCKING_ALARMS.has(a.kind));
+  }
+
+  private setConnectivity(state: ConnectivityStatus['state'], detail: string | null): void {
+    if (this.status.state === state) return;
+    this.status = { state, unresolved: this.journal.countUnresolved(), since: this.now(), detail };
+    this.emit('connectivity', this.connectivity());
+    // Back online: everything that waited is resolved now, oldest first.
+    if (state === 'online') this.rescheduleAll();
+  }
+
+  private context(): EngineContext {
+    return {
+      journal: this.journal,
+      client: () => this.options.client(),
+      now: () => this.now(),
+      options: this.settings,
+      remainingWindow: (order) => {
+        const wall = (order.payDeadline ?? 0) - this.now();
+        const mono = this.deadlines.get(order.id);
+        // A wall clock that jumps back must not keep a QR payable past its window.
+        return mono === undefined ? wall : Math.min(wall, mono - this.monotonic());
+      },
+      rememberDeadline: (orderId, windowMs) => this.deadlines.set(orderId, this.monotonic() + windowMs),
+      noteGateway: (attempt: Attempt<unknown>) => {
+        const o = attempt.outcome;
+        if (o.kind === 'U' && OFFLINE_REASONS.has(o.reason)) this.setConnectivity('offline', o.detail);
+        else this.setConnectivity('online', null);
+      },
+      sendingBlocked: () => this.blockingAlarms.length > 0,
+      raiseAlarm: (kind, code, orderId, message) => {
+        const alarm = this.journal.raiseAlarm({ kind, code: code ?? undefined, orderId: orderId ?? undefined, message });
+        this.refreshAlarms();
+        this.emit('alarm', alarm);
+      },
+      trafficBackoff: (until) => {
+        if (until !== undefined) this.trafficUntil = Math.max(this.trafficUntil, until);
+        return Math.max(0, this.trafficUntil - this.now());
+      },
+      move: (order: OrderRecord, from: OrderState | readonly OrderState[], patch: OrderPatch, kind: string, detail?: Record<string, unknown>, actor: Actor = 'engine') => {
+        const moved = this.journal.transition(order.id, from, patch, { actor, kind, detail });
+        if (moved) {
+          this.emit('order', moved);
+          if (!isUnresolved(moved.state)) {
+            this.deadlines.delete(order.id);
+            this.failures.delete(order.id);
+          }
+        }
+        return moved;
+      },
+      backoff: (n) => backoffDelay(n, this.settings.backoff, this.random),
+      retryDelay: (key) => backoffDelay(this.failures.get(key) ?? 1, this.settings.backoff, this.random),
+      noteOutcome: (key, unknown) => {
+        if (unknown) this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
+        else this.failures.delete(key);
+      },
+    };
+  }
+}

@@ -1,0 +1,42 @@
+import { isUnresolved } from '../../journal/types';
+import { parse, stringOption } from '../args';
+import { EXIT, UsageError } from '../output';
+import { orderLine } from '../render-order';
+import type { CommandContext } from '../till';
+import { withTill } from '../with-till';
+
+const USAGE = 'till resolve [--wait SECONDS]';
+
+/**
+ * Resolves unknown outcomes now: every unresolved order and pending refund is carried on
+ * (resend, query, cancel) until it is final, or until --wait runs out.
+ */
+export function run(ctx: CommandContext): Promise<number> {
+  const { values } = parse(ctx.args, { wait: { type: 'string' } }, { min: 0, max: 0, usage: USAGE });
+  const waitText = stringOption(values, 'wait');
+  if (waitText !== undefined && !/^\d{1,5}$/.test(waitText)) throw new UsageError(`--wait must be whole seconds\nusage: ${USAGE}`);
+  return withTill(ctx, async (till) => {
+    const engine = till.engine();
+    const waitMs = waitText !== undefined ? Number(waitText) * 1000 : engine.settings.paymentWindowMs + 60_000;
+    const before = till.journal.unresolved();
+    const started = engine.start();
+    ctx.out.say(`Resolving ${started.orders} order(s) and ${started.refunds} refund(s)…`);
+    const deadline = Date.now() + waitMs;
+    while (Date.now() < deadline && (till.journal.countUnresolved() > 0 || till.journal.pendingRefunds().length > 0)) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const after = before.map((o) => till.journal.getOrder(o.id)!);
+    const left = till.journal.countUnresolved();
+    const pending = till.journal.pendingRefunds().length;
+    ctx.out.result({
+      ok: left === 0 && pending === 0,
+      resolved: after.filter((o) => !isUnresolved(o.state)).map((o) => ({ merchantTransId: o.merchantTransId, state: o.state })),
+      unresolved: left,
+      pendingRefunds: pending,
+      connectivity: engine.connectivity().state,
+    });
+    for (const order of after) ctx.out.say(orderLine(order));
+    ctx.out.say(left === 0 && pending === 0 ? 'Everything is resolved.' : `${left} order(s) and ${pending} refund(s) still unresolved (gateway ${engine.connectivity().state}).`);
+    return left === 0 && pending === 0 ? EXIT.ok : EXIT.unknown;
+  });
+}
