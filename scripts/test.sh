@@ -29,4 +29,7 @@ npm run typecheck
 step "npm test (inside a private keyring session)"
 sh test/support/keyring-session.sh npm test
 
+step "crash test: 500 orders, faults on, the till SIGKILLed at random moments"
+npm run test:crash
+
 step "all checks passed"

@@ -47,6 +47,8 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
   private readonly ctx: EngineContext;
   private blockingAlarms: AlarmRecord[] = [];
   private trafficUntil = 0;
+  /** While offline: the one order (or refund, negative) that probes the gateway. */
+  private probe: number | undefined;
   private status: ConnectivityStatus;
   private running = false;
 
@@ -97,6 +99,8 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
 
   /** The cart is journaled (durably, frozen body and all) before the first byte leaves. */
   async create(cart: CartInput, actor: Actor = 'cashier'): Promise<OrderRecord> {
+    // Another process (the CLI, a second window) may have raised or cleared an alarm.
+    this.refreshAlarms();
     const blocked = this.blockingAlarms[0];
     if (blocked) {
       throw new TillError('PAYMENTS_STOPPED', `Payments are stopped until a supervisor fixes this: ${blocked.message} (${blocked.code ?? blocked.kind})`);
@@ -104,23 +108,23 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
     await this.options.client().ready();
     const setup = this.options.setup();
     const terminalId = setup.seller.terminalId ?? 'T0';
-    const ids = this.journal.allocateOrderId(terminalId);
-    const built = buildPreCreateBody(
-      { merchantTransId: ids.merchantTransId, amountMinor: cart.amountMinor, currency: cart.currency, title: cart.title, detail: cart.detail, items: cart.items },
-      setup,
-    );
-    const body = built.body as { order: { orderTitle: string; orderDetail: string } };
-    const { order, created } = this.journal.createOrder(
-      {
-        ...ids,
-        terminalId,
-        amountMinor: cart.amountMinor,
-        currency: cart.currency,
-        title: body.order.orderTitle,
-        detail: body.order.orderDetail,
-        items: (cart.items ?? []).map((i) => ({ name: i.name, quantity: i.quantity, unitPriceMinor: i.unitPriceMinor })),
-        bodyText: built.bodyText,
-        cartId: cart.cartId ?? null,
+    const { order, created } = this.journal.createNextOrder(
+      terminalId,
+      (ids) => {
+        const built = buildPreCreateBody(
+          { merchantTransId: ids.merchantTransId, amountMinor: cart.amountMinor, currency: cart.currency, title: cart.title, detail: cart.detail, items: cart.items },
+          setup,
+        );
+        const body = built.body as { order: { orderTitle: string; orderDetail: string } };
+        return {
+          amountMinor: cart.amountMinor,
+          currency: cart.currency,
+          title: body.order.orderTitle,
+          detail: body.order.orderDetail,
+          items: (cart.items ?? []).map((i) => ({ name: i.name, quantity: i.quantity, unitPriceMinor: i.unitPriceMinor })),
+          bodyText: built.bodyText,
+          cartId: cart.cartId ?? null,
+        };
       },
       actor,
     );
@@ -219,6 +223,14 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
 
   private async runJob(key: number): Promise<void> {
     if (!this.running) return;
+    // Offline, only the oldest work probes the gateway; the rest wait until it answers
+    // (setConnectivity('online') reschedules everything), so the backlog is then resolved
+    // oldest first instead of by whichever retry timer happens to fire first. A parked job
+    // looks again now and then, in case the probe was resolved elsewhere (another process).
+    if (this.status.state === 'offline' && key !== this.probeKey()) {
+      this.schedule(key, this.settings.backoff.maxMs);
+      return;
+    }
     let delay: StepResult;
     try {
       if (key > 0) {
@@ -228,7 +240,12 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
         const refund = this.journal.getRefund(-key);
         delay = refund ? await stepRefund(this.ctx, refund) : null;
         const after = this.journal.getRefund(-key);
-        if (after && after.state !== refund?.state) this.emit('refund', after);
+        if (after && after.state !== refund?.state) {
+          this.emit('refund', after);
+          // Settling changed the order too (refundedMinor, REFUNDED): the screens must hear it.
+          const order = this.journal.getOrder(after.orderId);
+          if (order) this.emit('order', order);
+        }
       }
     } catch (error) {
       // A local failure (keys gone, journal unwritable): the order stays as journaled and
@@ -245,12 +262,31 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
     this.schedule(key, delay);
   }
 
+  /**
+   * The oldest unresolved order that can send now, else the oldest pending refund. Kept
+   * while it stays unresolved (one row read per parked job, not a scan of the backlog).
+   */
+  private probeKey(): number | undefined {
+    const kept = this.probe;
+    if (kept !== undefined) {
+      const stillOpen = kept > 0 ? isUnresolved(this.journal.getOrder(kept)?.state ?? 'FAILED') : this.journal.getRefund(-kept)?.state === 'PENDING';
+      if (stillOpen) return kept;
+    }
+    const blocked = this.blockingAlarms.length > 0;
+    const order = this.journal.unresolved().find((o) => !(blocked && (o.state === 'NEW' || o.state === 'SENDING')));
+    const refund = order || blocked ? undefined : this.journal.pendingRefunds()[0];
+    this.probe = order ? order.id : refund ? -refund.id : undefined;
+    return this.probe;
+  }
+
   private refreshAlarms(): void {
     this.blockingAlarms = this.journal.openAlarms().filter((a) => BLOCKING_ALARMS.has(a.kind));
+    this.probe = undefined;
   }
 
   private setConnectivity(state: ConnectivityStatus['state'], detail: string | null): void {
     if (this.status.state === state) return;
+    this.probe = undefined;
     this.status = { state, unresolved: this.journal.countUnresolved(), since: this.now(), detail };
     this.emit('connectivity', this.connectivity());
     // Back online: everything that waited is resolved now, oldest first.

@@ -14,9 +14,8 @@ const CLOSED_STATES = new Set(['CLOSED', 'CANCELLED']);
 
 function resultDetail(attempt: Attempt<unknown>): Record<string, unknown> {
   const o = attempt.outcome;
-  return o.kind === 'U'
-    ? { api: attempt.api, outcome: 'U', reason: o.reason, detail: o.detail.slice(0, 200), reqMsgId: attempt.reqMsgId }
-    : { api: attempt.api, outcome: o.kind, resultCode: o.result.resultCode, reqMsgId: attempt.reqMsgId };
+  // The attempt row holds the request id, the API and the raw answer; the event says what it meant.
+  return o.kind === 'U' ? { outcome: 'U', reason: o.reason } : { outcome: o.kind, resultCode: o.result.resultCode };
 }
 
 async function exchange<T>(ctx: EngineContext, order: OrderRecord, send: () => Promise<Attempt<T>>): Promise<Attempt<T>> {
@@ -167,6 +166,15 @@ async function stepAwaiting(ctx: EngineContext, order: OrderRecord): Promise<Ste
 }
 
 async function stepCancelling(ctx: EngineContext, order: OrderRecord): Promise<StepResult> {
+  // The window ran out, nobody asked to cancel: a payment made since the last poll is
+  // taken as a payment, not reversed by our own cancel.
+  if (!order.cancelRequested && order.qrCode !== null) {
+    const last = await exchange(ctx, order, () => ctx.client().payQuery({ merchantTransId: order.merchantTransId }, { amount: toMoney(order.amountMinor, order.currency) }));
+    if (last.outcome.kind === 'S' && last.outcome.data.status === PAID) {
+      const settled = settleFromQuery(ctx, order, 'CANCELLING', last.outcome, last);
+      if (settled !== undefined) return settled;
+    }
+  }
   const attempt = await exchange(ctx, order, () => ctx.client().payCancel({ merchantTransId: order.merchantTransId }));
   const o = attempt.outcome;
   if (o.kind === 'S') {
@@ -182,14 +190,18 @@ async function stepCancelling(ctx: EngineContext, order: OrderRecord): Promise<S
   const query = await exchange(ctx, order, () => ctx.client().payQuery({ merchantTransId: order.merchantTransId }));
   const q = query.outcome;
   if (q.kind === 'S' && q.data.status === PAID) {
-    const paid = ctx.move(
-      order,
-      'CANCELLING',
-      { state: 'PAID', paidAt: q.data.paymentTime ?? new Date(ctx.now()).toISOString(), acquirementId: q.data.acquirementId ?? order.acquirementId, alarm: 'PAID_AFTER_CANCEL' },
-      'paid_after_cancel',
-      resultDetail(query),
-    );
-    if (paid) ctx.raiseAlarm('PAID_AFTER_CANCEL', o.result.resultCode, order.id, `Order ${order.merchantTransId} was paid while it was being cancelled: decide whether to refund.`);
+    // The state and the supervisor's alarm land together: a crash between them must not
+    // leave a paid-after-cancel order that no alarm list shows.
+    ctx.journal.atomically('record a payment found while cancelling', () => {
+      const paid = ctx.move(
+        order,
+        'CANCELLING',
+        { state: 'PAID', paidAt: q.data.paymentTime ?? new Date(ctx.now()).toISOString(), acquirementId: q.data.acquirementId ?? order.acquirementId, alarm: 'PAID_AFTER_CANCEL' },
+        'paid_after_cancel',
+        resultDetail(query),
+      );
+      if (paid) ctx.raiseAlarm('PAID_AFTER_CANCEL', o.result.resultCode, order.id, `Order ${order.merchantTransId} was paid while it was being cancelled: decide whether to refund.`);
+    });
     return null;
   }
   if (q.kind === 'S' && CLOSED_STATES.has(q.data.status)) {

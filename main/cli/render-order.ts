@@ -43,18 +43,23 @@ export function eventLine(event: EventRecord): string {
   return `${new Date(event.at).toISOString()}  ${event.actor.padEnd(10)} ${event.kind}${move}${what ? `  (${what})` : ''}`;
 }
 
-/** Same shape as a live attempt (render-attempt.ts), read back from the journal. */
+/**
+ * Same shape and values as a live attempt (render-attempt.ts), read back from the journal.
+ * The journal keeps a U's reason and detail as one text, "reason: detail"; they are split
+ * back into unknownReason and resultMessage as a live attempt has them.
+ */
 export function journaledAttemptJson(a: AttemptRecord): Record<string, unknown> {
   const info = a.resultCode ? resultCodeInfo(a.resultCode, a.outcome) : undefined;
+  const unknown = a.outcome === 'U' && a.unknownReason !== null ? /^([a-z_]+): ([\s\S]*)$/.exec(a.unknownReason) : null;
   return {
     api: a.api,
     reqMsgId: a.reqMsgId,
     status: a.outcome,
     resultCode: a.resultCode,
-    resultMessage: null,
+    resultMessage: unknown ? unknown[2] : null,
     action: a.outcome === 'U' ? 'retry' : (info?.action ?? null),
     cashierMessage: a.outcome === 'U' ? 'No clear answer from Alipay yet. Checking…' : (info?.message ?? null),
-    unknownReason: a.unknownReason,
+    unknownReason: unknown ? unknown[1] : a.unknownReason,
     httpStatus: a.httpStatus,
     elapsedMs: a.receivedAt - a.sentAt,
   };

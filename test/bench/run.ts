@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { benchCliStart } from './cli-start';
+import { benchDurableCreate, benchMillionOrders } from './journal-bench';
+import { benchResolution } from './resolution-bench';
 import { benchProtocol } from './protocol';
 import { benchRoundTrips } from './round-trips';
 
@@ -10,6 +12,11 @@ async function main(): Promise<void> {
   benchProtocol();
   await benchRoundTrips();
   benchCliStart(root);
+  process.stdout.write('\n');
+  benchDurableCreate();
+  await benchResolution();
+  const millions = Number(process.env.BENCH_ORDERS ?? 1_000_000);
+  benchMillionOrders(millions);
 }
 
 main().catch((error: unknown) => {

@@ -176,26 +176,87 @@ export function tillWithRawArg(args: readonly string[], rawArgPrintf: string, op
 }
 
 function runProcess(command: string, argv: readonly (string | Buffer)[], shown: readonly (string | Buffer)[], options: RunOptions): Promise<TillRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, argv as string[], { cwd: ROOT, env: tillEnv(options.dataDir, options.env), stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  return startProcess(command, argv, shown, options).done;
+}
+
+export interface RunningTill {
+  child: ChildProcess;
+  /** What the process printed on stdout so far. */
+  stdout(): string;
+  /** Resolves with the first match of `pattern` in stdout (rejects after timeoutMs or when the process ends without it). */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  done: Promise<TillRun>;
+}
+
+/**
+ * Starts `node dist/main/cli/till.js ARGS…` and hands it back while it runs: for commands
+ * that wait (precreate waiting for the payment, resolve), so a test can pay or press
+ * Ctrl-C meanwhile. `done` is what till() resolves with.
+ */
+export function spawnTill(args: readonly string[], options: RunOptions = {}): RunningTill {
+  return startProcess(process.execPath, [TILL_JS, ...args], args, options);
+}
+
+function startProcess(command: string, argv: readonly (string | Buffer)[], shown: readonly (string | Buffer)[], options: RunOptions): RunningTill {
+  const child = spawn(command, argv as string[], { cwd: ROOT, env: tillEnv(options.dataDir, options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const stdout = () => Buffer.concat(out).toString('utf8');
+  const watchers = new Set<() => void>();
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out.push(chunk);
+    for (const watch of [...watchers]) watch();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const done = new Promise<TillRun>((resolve, reject) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
     child.on('error', (error) => {
       clearTimeout(timer);
+      process.off('exit', killOnExit);
       reject(error);
     });
     child.on('close', (status, signal) => {
       clearTimeout(timer);
-      const run: TillRun = { args: shown, status, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+      process.off('exit', killOnExit);
+      const run: TillRun = { args: shown, status, signal, stdout: stdout(), stderr: Buffer.concat(err).toString('utf8') };
       const what = `till ${shown.map(String).join(' ')}`;
       transcript.push({ what: `${what} (stdout)`, text: run.stdout }, { what: `${what} (stderr)`, text: run.stderr });
+      for (const watch of [...watchers]) watch();
       resolve(run);
     });
-    child.stdin.end(options.input ?? '');
   });
+  child.stdin!.end(options.input ?? '');
+  let ended = false;
+  void done.then(
+    () => (ended = true),
+    () => (ended = true),
+  );
+  const waitForOutput = (pattern: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> =>
+    new Promise((resolve, reject) => {
+      const stop = () => {
+        clearTimeout(timer);
+        watchers.delete(watch);
+      };
+      const watch = () => {
+        const m = pattern.exec(stdout());
+        if (m) {
+          stop();
+          resolve(m);
+        } else if (ended || child.exitCode !== null || child.signalCode !== null) {
+          stop();
+          reject(new Error(`till ${shown.map(String).join(' ')} ended without printing ${pattern}:\n${stdout()}${Buffer.concat(err).toString('utf8')}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        stop();
+        reject(new Error(`till ${shown.map(String).join(' ')} printed no ${pattern} within ${timeoutMs} ms:\n${stdout()}`));
+      }, timeoutMs);
+      watchers.add(watch);
+      watch();
+    });
+  return { child, stdout, waitForOutput, done };
 }
 
 export function describeRun(run: TillRun): string {
@@ -230,6 +291,27 @@ export function assertKeys(value: unknown, keys: readonly string[], what: string
 
 export const ATTEMPT_KEYS = ['api', 'reqMsgId', 'status', 'resultCode', 'resultMessage', 'action', 'cashierMessage', 'unknownReason', 'httpStatus', 'elapsedMs'];
 
+/** An order as `orders`, `order`, `cancel` print it (main/cli/render-order.ts). */
+export const ORDER_KEYS = [
+  'merchantTransId',
+  'businessDay',
+  'state',
+  'amount',
+  'refunded',
+  'title',
+  'qrCode',
+  'acquirementId',
+  'resultCode',
+  'resultMessage',
+  'paidAt',
+  'alarm',
+  'createdAt',
+  'updatedAt',
+];
+
+/** `T` + 8 hex (the generated terminal id) + yyyyMMdd + a 6-digit sequence. */
+export const TRANS_ID = /^T[0-9A-F]{8}\d{8}\d{6}$/;
+
 /** `{"ok": false, "error": {"code", "message", "field"?}}` with the given code (and field). */
 export function assertErrorDoc(doc: Record<string, unknown>, code: string, field?: string | null): { code: string; message: string; field?: string } {
   assertKeys(doc, ['ok', 'error'], 'error document');
@@ -253,9 +335,13 @@ export interface SandboxProcess {
   stop(): Promise<number | null>;
 }
 
-/** `till sandbox --port 0` for the data directory; resolves with the URL it printed. */
-export function startSandboxProcess(dataDir: string, extraArgs: readonly string[] = []): Promise<SandboxProcess> {
-  const child = spawn(process.execPath, [TILL_JS, 'sandbox', '--port', '0', ...extraArgs], { cwd: ROOT, env: tillEnv(dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * `till sandbox --port 0` (or the given port, e.g. to bring a stopped sandbox back where
+ * the till expects it) for the data directory; resolves with the URL it printed.
+ */
+export function startSandboxProcess(dataDir: string, extraArgs: readonly string[] = [], options: { port?: number } = {}): Promise<SandboxProcess> {
+  const args = [TILL_JS, 'sandbox', '--port', String(options.port ?? 0), ...extraArgs];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: tillEnv(dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => {
@@ -320,6 +406,34 @@ export async function sandboxOrders(baseUrl: string): Promise<Record<string, unk
   const answer = await httpRequest(`${baseUrl}/sandbox/orders`, { headers: { accept: 'application/json' } });
   assert.equal(answer.status, 200, answer.body);
   return JSON.parse(answer.body) as Record<string, unknown>[];
+}
+
+/** The sandbox's record of one order (undefined when it never reached the gateway). */
+export async function sandboxOrder(baseUrl: string, merchantTransId: string): Promise<Record<string, unknown> | undefined> {
+  return (await sandboxOrders(baseUrl)).find((o) => o.merchantTransId === merchantTransId);
+}
+
+/** Polls the sandbox until an order matching `match` is there (e.g. while a till process waits). */
+export async function awaitSandboxOrder(baseUrl: string, match: (order: Record<string, unknown>) => boolean, timeoutMs = 15_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await sandboxOrders(baseUrl)).find(match);
+    if (found) return found;
+    if (Date.now() > deadline) assert.fail(`no such order reached the sandbox at ${baseUrl} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The customer presses "Pay" on the QR page (as a program: the sandbox answers JSON). */
+export async function payQr(qrUrl: string): Promise<void> {
+  const paid = await httpRequest(`${qrUrl}/pay`, { method: 'POST', headers: { accept: 'application/json' } });
+  assert.equal(paid.status, 200, paid.body);
+}
+
+/** Switches the sandbox's faults at run time (the `--faults` text; '' for none). */
+export async function setSandboxFaults(baseUrl: string, spec: string): Promise<void> {
+  const answer = await httpRequest(`${baseUrl}/sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec === '' ? {} : spec) });
+  assert.equal(answer.status, 200, answer.body);
 }
 
 // ---------------------------------------------------------------- secrets

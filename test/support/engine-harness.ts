@@ -24,8 +24,9 @@ import { CLIENT_ID, MERCHANT_ID, SETUP, testKeyPair } from './sandbox-requests';
  * for byte, and when.
  */
 
+/** Fast steps; a window long enough that only tests about the window see it end (they set their own). */
 export const FAST: EngineSettings = {
-  paymentWindowMs: 1_500,
+  paymentWindowMs: 15_000,
   pollIntervalMs: 100,
   resendsBeforeQuery: 3,
   backoff: { baseMs: 20, maxMs: 200 },
@@ -267,7 +268,7 @@ export class EngineHarness {
       alarms: [],
       refundEvents: [],
       create: (cart = {}) => engine.create({ amountMinor: 239, currency: 'USD', title: 'Coffee & cake', ...cart }),
-      waitState: (orderId, state, timeoutMs = 5_000) => {
+      waitState: (orderId, state, timeoutMs = 10_000) => {
         const states: readonly OrderState[] = typeof state === 'string' ? [state] : state;
         return engine.waitFor(orderId, (o) => states.includes(o.state), timeoutMs);
       },
@@ -351,7 +352,7 @@ export function statePath(journal: Journal, orderId: number): Array<OrderState |
 }
 
 /** Polls a condition that no event announces (the gateway's side); fails after timeoutMs. */
-export async function waitUntil(what: string, condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+export async function waitUntil(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!condition()) {
     if (performance.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting until ${what}`);

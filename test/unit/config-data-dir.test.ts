@@ -1,3 +1,4 @@
+import { migrations } from '../../main/journal/migrations';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -67,7 +68,7 @@ describe('ensureDataDir and openTillDatabase', () => {
     try {
       assert.equal(tillDatabasePath(dir), path.join(dir, DATABASE_FILE_NAME));
       assert.ok(fs.statSync(path.join(dir, 'till.sqlite')).isFile());
-      assert.equal(db.pragma('user_version', { simple: true }), 1);
+      assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
       const table = db.prepare("SELECT strict FROM pragma_table_list WHERE name = 'settings'").get() as { strict: number } | undefined;
       assert.equal(table?.strict, 1);
       const profileId = db.prepare("SELECT value FROM settings WHERE key = 'profile.id'").pluck().get();

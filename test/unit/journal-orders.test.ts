@@ -177,6 +177,8 @@ describe('queries', () => {
     assert.deepEqual(ids(journal.listOrders({ day: '2025-03-14' })), [b.id, a.id]);
     assert.deepEqual(ids(journal.listOrders({ state: 'PAID' })), [c.id, a.id]);
     assert.deepEqual(ids(journal.listOrders({ day: '2025-03-15', state: 'SENDING' })), [d.id]);
+    assert.deepEqual(ids(journal.listOrders({ state: 'SENDING' })), [d.id]);
+    assert.deepEqual(ids(journal.listOrders({ day: '2025-03-14', state: 'SENDING' })), []);
     assert.deepEqual(ids(journal.listOrders({ limit: 2, offset: 1 })), [c.id, b.id]);
     assert.equal(errorOf(() => journal.listOrders({ day: 'today' })).code, 'DAY_INVALID');
   });

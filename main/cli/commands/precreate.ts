@@ -1,4 +1,5 @@
 import { parseAmount } from '../../alipay/currency';
+import { TillError } from '../../errors';
 import type { CheckoutEngine } from '../../checkout/engine';
 import { isUnresolved, type OrderRecord } from '../../journal/types';
 import type { Till } from '../../runtime/open-till';
@@ -17,17 +18,57 @@ function qrOrSettled(order: OrderRecord): boolean {
   return order.qrCode !== null || !isUnresolved(order.state);
 }
 
-function waitOffline(engine: CheckoutEngine): Promise<void> {
-  return new Promise((resolve) => {
-    if (engine.connectivity().state === 'offline') return resolve();
-    engine.once('connectivity', (status) => {
-      if (status.state === 'offline') resolve();
-    });
+/**
+ * The order once `done(order)` holds (or, with `offline`, once the gateway is found
+ * offline), or after timeoutMs: resolved with the order as journaled then, or rejected
+ * with WAIT_TIMEOUT when `rejectOnTimeout`. Besides this engine's events it re-reads the
+ * journal every second: another process (the kiosk, `till cancel`, `till resolve`) may
+ * settle the order, and this engine would never say so. Every listener and timer is
+ * removed when it settles, so nothing keeps the process alive afterwards.
+ */
+function untilOrder(
+  engine: CheckoutEngine,
+  till: Till,
+  orderId: number,
+  done: (order: OrderRecord) => boolean,
+  timeoutMs: number,
+  options: { offline?: boolean; rejectOnTimeout?: boolean } = {},
+): Promise<OrderRecord> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      clearTimeout(timer);
+      clearInterval(reread);
+      engine.off('order', onOrder);
+      engine.off('connectivity', onConnectivity);
+    };
+    const finish = () => {
+      cleanup();
+      resolve(till.journal.getOrder(orderId)!);
+    };
+    const check = () => {
+      const order = till.journal.getOrder(orderId);
+      if ((order && done(order)) || (options.offline && engine.connectivity().state === 'offline')) finish();
+    };
+    const onOrder = (order: OrderRecord) => {
+      if (order.id === orderId && done(order)) finish();
+    };
+    const onConnectivity = (status: { state: string }) => {
+      if (options.offline && status.state === 'offline') finish();
+    };
+    const timer = setTimeout(() => {
+      if (!options.rejectOnTimeout) return finish();
+      cleanup();
+      reject(new TillError('WAIT_TIMEOUT', `order ${orderId} did not reach the expected state in ${timeoutMs} ms`));
+    }, timeoutMs);
+    const reread = setInterval(check, 1000);
+    engine.on('order', onOrder);
+    engine.on('connectivity', onConnectivity);
+    check();
   });
 }
 
 /** A countdown a cashier can read; on a pipe, one line per change instead of redraws. */
-async function awaitPayment(ctx: CommandContext, engine: CheckoutEngine, order: OrderRecord): Promise<OrderRecord> {
+async function awaitPayment(ctx: CommandContext, till: Till, engine: CheckoutEngine, order: OrderRecord): Promise<OrderRecord> {
   const tty = process.stdout.isTTY === true && !ctx.out.json;
   let cancelAsked = false;
   const onInterrupt = () => {
@@ -45,7 +86,7 @@ async function awaitPayment(ctx: CommandContext, engine: CheckoutEngine, order: 
     : undefined;
   try {
     const windowMs = engine.settings.paymentWindowMs;
-    return await engine.waitFor(order.id, (o) => !isUnresolved(o.state), windowMs + 5 * 60_000);
+    return await untilOrder(engine, till, order.id, (o) => !isUnresolved(o.state), windowMs + 5 * 60_000, { rejectOnTimeout: true });
   } finally {
     if (ticker) {
       clearInterval(ticker);
@@ -110,10 +151,7 @@ export function run(ctx: CommandContext): Promise<number> {
       'cli',
     );
     ctx.out.say(`${created.merchantTransId}: journaled, sending ${money(amountMinor, currency)}…`);
-    const first = await Promise.race([
-      engine.waitFor(created.id, qrOrSettled, config['gateway.timeoutMs'] * 4),
-      waitOffline(engine).then(() => till.journal.getOrder(created.id)!),
-    ]).catch(() => till.journal.getOrder(created.id)!);
+    const first = await untilOrder(engine, till, created.id, qrOrSettled, config['gateway.timeoutMs'] * 4, { offline: true });
 
     if (!first.qrCode) {
       if (first.state === 'FAILED') ctx.out.say(`${first.merchantTransId}: declined — ${first.resultMessage ?? first.resultCode}`);
@@ -126,7 +164,7 @@ export function run(ctx: CommandContext): Promise<number> {
       report(ctx, till, first);
       return EXIT.ok;
     }
-    const final = await awaitPayment(ctx, engine, first);
+    const final = await awaitPayment(ctx, till, engine, first);
     ctx.out.say(
       final.state === 'PAID'
         ? `${final.merchantTransId}: PAID${final.alarm ? ` (${final.alarm}: a supervisor must decide)` : ''}`

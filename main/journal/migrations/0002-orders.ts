@@ -5,8 +5,8 @@ import type { Migration } from '../../../native/sqlite';
  * are the append-only history, attempts keep every HTTP exchange for audit. Nothing that
  * records money is ever deleted; triggers refuse it even to a hand-typed SQL statement.
  *
- * Sizing (a million orders): every index below serves a named query, and none repeats
- * another's leading columns.
+ * Sizing (a million orders): every index below serves a named query, and none is
+ * another's prefix over the same rows.
  * - orders_day covers reconciliation of a day (one range scan, no row reads) and the
  *   close-of-day check; orders_unresolved and orders_alarm are partial, so they hold only
  *   the few rows the recovery scan and the exception list read.
