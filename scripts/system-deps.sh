@@ -7,7 +7,7 @@ set -euo pipefail
 # for keytar (tests run a private one); openssl, ca-certificates: test CA, HTTPS to Alipay;
 # python3, make, g++: node-gyp builds of better-sqlite3 and keytar.
 # Later: socat udev (serial tests), chromium xvfb xauth (e2e).
-SYSTEM_PACKAGES="libsecret-1-dev gnome-keyring dbus dbus-x11 openssl ca-certificates python3 make g++"
+SYSTEM_PACKAGES="libsecret-1-dev gnome-keyring dbus dbus-x11 openssl ca-certificates python3 make g++ socat udev"
 
 NODE_MIN_MAJOR=20
 NODE_MIN_MINOR=18

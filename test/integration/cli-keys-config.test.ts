@@ -27,7 +27,7 @@ import {
 
 const PEM_PUBLIC = /^-----BEGIN PUBLIC KEY-----\n(?:[A-Za-z0-9+/=]{1,64}\n)+-----END PUBLIC KEY-----\n$/;
 const FINGERPRINT = /^[0-9a-f]{4}(-[0-9a-f]{4}){3}$/;
-const COMMANDS = ['sandbox', 'keys', 'config', 'precreate', 'query', 'cancel', 'refund', 'doctor'];
+const COMMANDS = ['sandbox', 'keys', 'config', 'precreate', 'query', 'cancel', 'refund', 'orders', 'order', 'resolve', 'reconcile', 'close-day', 'doctor'];
 
 if (insideKeyringSession(__filename, 'till CLI keys, config and global option tests')) {
   /** Every private key this file made or the till generated: none may ever be printed. */
@@ -275,7 +275,8 @@ if (insideKeyringSession(__filename, 'till CLI keys, config and global option te
         assert.equal(r.stderr, '');
       }
       for (const command of COMMANDS) assert.match(help.stdout, new RegExp(`^ {2}${command}\\b`, 'm'), command);
-      assert.match(help.stdout, /Exit codes: 0 done, 1 error, 2 usage, 3 outcome unknown/);
+      assert.match(help.stdout, /^Exit codes: 0 done, 1 error, 2 usage, 3 outcome unknown \(resolved later\), 4 declined, 5 not paid\.$/m);
+      assert.match(help.stdout, /--no-wait/);
       assert.equal(none.status, 2);
       assert.equal(none.stdout, help.stdout);
       // --json always means one JSON document, even with the command missing.

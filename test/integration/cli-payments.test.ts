@@ -308,6 +308,9 @@ if (insideKeyringSession(__filename, 'till CLI payment tests')) {
       );
       assert.equal(refunds[0]!.refundId, refund.refundId);
       assert.equal((doc.attempts as Doc[]).filter((a) => a.api === 'refund').length, 2);
+      const shown = await run('order', id);
+      assert.match(shown.stdout, new RegExp(`\\nrefund ${id}R01: SUCCEEDED USD 1\\.00\\nrefund ${id}R02: SUCCEEDED USD 0\\.50\\nHistory:\\n`));
+      assert.match(shown.stdout, new RegExp(`^${id} {2}PAID {12}\\s+USD 2\\.39 \\(refunded 1\\.50\\) {2}Coffee\\n`));
 
       const rest = expectJson(await run('refund', id, '--amount', '0.89', '--json'), 0);
       assert.equal(rest.merchantRefundId, `${id}R03`);

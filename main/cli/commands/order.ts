@@ -1,7 +1,7 @@
 import { parse } from '../args';
 import { EXIT } from '../output';
 import { findOrder } from '../order-lookup';
-import { eventJson, eventLine, journaledAttemptJson, orderJson, orderLine } from '../render-order';
+import { eventJson, eventLine, journaledAttemptJson, money, orderJson, orderLine } from '../render-order';
 import type { CommandContext } from '../till';
 import { withTill } from '../with-till';
 
@@ -23,7 +23,7 @@ export function run(ctx: CommandContext): Promise<number> {
     ctx.out.say(orderLine(order));
     if (order.qrCode) ctx.out.say(`QR: ${order.qrCode}`);
     if (order.acquirementId) ctx.out.say(`Alipay transaction: ${order.acquirementId}`);
-    for (const r of refunds) ctx.out.say(`refund ${r.merchantRefundId}: ${r.state} ${r.currency} ${r.amountMinor}`);
+    for (const r of refunds) ctx.out.say(`refund ${r.merchantRefundId}: ${r.state} ${money(r.amountMinor, r.currency)}`);
     ctx.out.say('History:');
     for (const event of events) ctx.out.say(`  ${eventLine(event)}`);
     return EXIT.ok;

@@ -155,7 +155,12 @@ export function run(ctx: CommandContext): Promise<number> {
 
     if (!first.qrCode) {
       if (first.state === 'FAILED') ctx.out.say(`${first.merchantTransId}: declined — ${first.resultMessage ?? first.resultCode}`);
-      else ctx.out.say(`${first.merchantTransId}: the gateway cannot be reached; the order is journaled and will be resolved (\`till resolve\`). Nothing was charged.`);
+      else if (engine.connectivity().state === 'offline') {
+        ctx.out.say(`${first.merchantTransId}: the gateway cannot be reached; the order is journaled and will be resolved (\`till resolve\`). Nothing was charged.`);
+      } else {
+        // It answered, but nothing verifiable yet: the outcome is unknown, not "not charged".
+        ctx.out.say(`${first.merchantTransId}: no verified answer from the gateway yet; the order is journaled and will be resolved (\`till resolve\`).`);
+      }
       report(ctx, till, first);
       return exitFor(first);
     }

@@ -1,6 +1,7 @@
 import type { Migration } from '../../../native/sqlite';
 import { settingsMigration } from './0001-settings';
 import { ordersMigration } from './0002-orders';
+import { devicesMigration } from './0003-devices';
 
 /**
  * Every schema step of the till's database, oldest first. To extend: add `NNNN-name.ts`
@@ -10,4 +11,5 @@ import { ordersMigration } from './0002-orders';
 export const migrations: readonly Migration[] = Object.freeze([
   settingsMigration,
   ordersMigration,
+  devicesMigration,
 ]);
