@@ -15,6 +15,7 @@ Payments (ID: the merchantTransId or its last digits)
   resolve [--wait SECONDS]                    resolve every unknown outcome now
   reconcile [--date D] [--csv FILE]           the day's totals by currency and its exceptions
   close-day [--date D]                        the Z report (refused while anything is unresolved)
+  reprint ID                                  the receipt (paid) or QR slip (awaiting) again, marked REPRINT
 
 Set-up and diagnosis
   sandbox [--port 8787] [--faults SPEC]       run the built-in sandbox gateway
@@ -22,6 +23,11 @@ Set-up and diagnosis
        set-isv-token (reads stdin) | delete-isv-token
   config list | get KEY | set KEY VALUE | unset KEY
   doctor                                      check keychain, keys, gateway and clock
+  devices list                                serial ports found and the configured devices with their state
+  devices add NAME --role printer|display --path PORT [--baud 9600] [--data-bits 8]
+          [--parity none|even|odd] [--stop-bits 1|2] [--flow none|rtscts|xonxoff] [--profile ID]
+  devices set NAME --SETTING VALUE... [--enabled true|false] | remove NAME
+  devices test [NAME]                         print a test slip with a QR / show a test line
 
 Global options
   --data-dir DIR   the till's data directory (or TILL_DATA_DIR); default per platform

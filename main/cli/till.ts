@@ -30,6 +30,8 @@ const COMMANDS: Record<string, () => CommandModule> = {
   reconcile: () => require('./commands/reconcile') as CommandModule,
   'close-day': () => require('./commands/close-day') as CommandModule,
   resolve: () => require('./commands/resolve') as CommandModule,
+  devices: () => require('./commands/devices') as CommandModule,
+  reprint: () => require('./commands/reprint') as CommandModule,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

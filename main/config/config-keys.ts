@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { SITES } from '../alipay/schemas';
 import { TillError } from '../errors';
 import { ensureProfile, readProfile, type Profile } from './profile';
 import type { SettingsStore } from './settings-store';
@@ -10,8 +11,7 @@ import type { SettingsStore } from './settings-store';
  * in the OS keychain.
  */
 
-export const SITES = ['ALIPAY_CN', 'ALIPAY_HK', 'ALIPAY_SG', 'KAKAOPAY'] as const;
-export type Site = (typeof SITES)[number];
+export { SITES, type Site } from '../alipay/schemas';
 export const LOCALES = ['en', 'zh-HK'] as const;
 export type Locale = (typeof LOCALES)[number];
 

@@ -90,6 +90,8 @@ export interface DeviceManagerOptions {
   reconnect?: { baseMs: number; maxMs: number };
   /** Jobs a device may hold before new ones are refused (a printer that stopped taking bytes). */
   maxQueued?: number;
+  /** Bytes sent each time the port opens, before any job (a display's reset and clear). */
+  onOpen?: (device: DeviceConfig) => Uint8Array | undefined;
   /** The longest a job may take on the wire; default twice its time at the configured baud + 5 s. */
   jobTimeoutMs?: (bytes: number, device: DeviceConfig) => number;
   now?: () => number;
@@ -344,6 +346,9 @@ export class DeviceManager extends EventEmitter<DeviceManagerEvents> {
     if (slot.running) return;
     slot.running = true;
     void (async () => {
+      // Off the caller's stack (the engine's emit): opening a port loads serialport and
+      // touches the file system, and the first encode loads the QR module.
+      await new Promise((resolve) => setImmediate(resolve));
       try {
         while (slot.queue.length > 0) {
           const task = slot.queue.shift()!;
@@ -460,6 +465,20 @@ export class DeviceManager extends EventEmitter<DeviceManagerEvents> {
       throw new JobFailure('DEVICES_CLOSED', `device ${slot.name} was shut down`);
     }
     this.adopt(slot, conn);
+    const greeting = this.options.onOpen?.(config);
+    if (greeting && greeting.length > 0) {
+      try {
+        await conn.write(greeting);
+      } catch (error) {
+        const f = failure(error);
+        if (slot.conn === conn) slot.conn = undefined;
+        await conn.close();
+        const gone = f.code === 'PORT_DISCONNECTED';
+        this.rest(slot, gone ? 'disconnected' : 'error', f.code, f.message, null);
+        if (gone) this.scheduleReconnect(slot);
+        throw f;
+      }
+    }
     return conn;
   }
 

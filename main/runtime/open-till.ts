@@ -12,6 +12,8 @@ import { openTillDatabase, resolveDataDir } from '../config/data-dir';
 import { KeyVault } from '../config/keys';
 import { ensureProfile, type Profile } from '../config/profile';
 import { SettingsStore } from '../config/settings-store';
+import type { TillDevices } from '../devices/checkout-devices';
+import { hasEnabledDevices } from '../devices/device-config';
 import { TillError } from '../errors';
 
 /**
@@ -32,6 +34,11 @@ export interface Till {
   journal: Journal;
   /** The checkout engine; not started until start() is called on it (recovery). */
   engine(): CheckoutEngine;
+  /**
+   * The serial printer and customer display (opened on demand). The engine prints and
+   * shows through them when it is created while a device is enabled, or once this is called.
+   */
+  devices(): TillDevices;
   merchantSetup(): MerchantSetup;
   close(): Promise<void>;
 }
@@ -44,10 +51,21 @@ export function openTill(options: { dataDir?: string } = {}): Till {
   const vault = new KeyVault(createKeychain(profile.id));
   let client: AlipayClient | undefined;
   let engine: CheckoutEngine | undefined;
+  let devices: TillDevices | undefined;
   const journal = new Journal(db);
   const config = (): TillConfig => getConfig(settings);
   const sandbox = (): boolean => isSandboxProfile(config());
   const getClient = (): AlipayClient => (client ??= createClient(config(), vault));
+  const getDevices = (): TillDevices => {
+    if (!devices) {
+      // Loaded on first use: serialport and the QR encoder are not needed by most commands.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { openTillDevices } = require('../devices/checkout-devices') as typeof import('../devices/checkout-devices');
+      devices = openTillDevices({ db, storeName: () => config()['store.name'], sandbox });
+      if (engine) devices.attach(engine);
+    }
+    return devices;
+  };
   return {
     dataDir,
     db,
@@ -67,12 +85,16 @@ export function openTill(options: { dataDir?: string } = {}): Till {
           setup: () => merchantSetup(config()),
           settings: { paymentWindowMs: c['payment.windowSeconds'] * 1000, pollIntervalMs: c['payment.pollIntervalMs'] },
         });
+        if (devices) devices.attach(engine);
+        else if (hasEnabledDevices(db)) getDevices();
       }
       return engine;
     },
+    devices: getDevices,
     merchantSetup: () => merchantSetup(config()),
     async close() {
       await engine?.stop();
+      await devices?.close();
       await client?.close();
       db.close();
     },

@@ -25,6 +25,11 @@ export interface SerialConnectionEvents {
  * then drain — tcdrain), so the caller knows the job is on the wire, not in a buffer.
  * When the port vanishes every pending write rejects with PORT_DISCONNECTED and 'close'
  * is emitted with disconnected = true; nothing throws out of an event handler.
+ *
+ * Vanishing is also watched for by path: a hung-up pseudo-terminal (and some USB serial
+ * drivers) reads as endless zero-byte reads, on which serialport spins without ever
+ * reporting a disconnect. So the device node is stat()ed every watchMs; when it is gone,
+ * or is another device now (re-enumerated after a replug), the port counts as unplugged.
  */
 export class SerialConnection extends EventEmitter<SerialConnectionEvents> {
   readonly path: string;
@@ -32,26 +37,41 @@ export class SerialConnection extends EventEmitter<SerialConnectionEvents> {
   private readonly port: SerialPort;
   private readonly pending = new Set<(error: SerialError) => void>();
   private closed = false;
+  private ended = false;
+  private watch: NodeJS.Timeout | undefined;
 
   /** Use openSerial(). */
-  constructor(port: SerialPort, options: SerialOptions) {
+  constructor(port: SerialPort, options: SerialOptions, device: fs.Stats | undefined) {
     super();
     this.port = port;
     this.path = options.path;
     this.options = Object.freeze({ ...options });
+    const watchMs = options.watchMs ?? SERIAL_DEFAULTS.watchMs;
+    if (device && watchMs > 0) {
+      this.watch = setInterval(() => {
+        let now: fs.Stats | undefined;
+        try {
+          now = fs.statSync(this.path);
+        } catch {
+          now = undefined;
+        }
+        if (!now || now.rdev !== device.rdev || now.ino !== device.ino) this.vanish();
+      }, watchMs);
+      this.watch.unref();
+    }
     port.on('data', (chunk: Buffer) => this.emit('data', new Uint8Array(chunk)));
     port.on('error', (error: Error) => {
       const wrapped = ioFailure(this.path, error);
       if (this.listenerCount('error') > 0) this.emit('error', wrapped);
     });
-    port.on('close', (error: (Error & { disconnected?: boolean }) | null) => {
-      const disconnected = Boolean(error?.disconnected) || (error != null && !this.closed);
-      const info: SerialCloseInfo = {
+    port.on('close', (error: (Error & { disconnected?: boolean }) | null | undefined) => {
+      // A close nobody asked for is a disconnect, with or without an error attached: after
+      // a failed write the stream destroys itself and emits a bare 'close'.
+      const disconnected = !this.closed || Boolean(error?.disconnected);
+      this.end({
         disconnected,
         error: disconnected ? new SerialError('PORT_DISCONNECTED', `serial port ${this.path} went away (unplugged?)`, { path: this.path, cause: error }) : null,
-      };
-      this.finish(info.error ?? new SerialError('PORT_CLOSED', `serial port ${this.path} was closed`, { path: this.path }));
-      this.emit('close', info);
+      });
     });
   }
 
@@ -101,10 +121,33 @@ export class SerialConnection extends EventEmitter<SerialConnectionEvents> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
     this.finish(new SerialError('PORT_CLOSED', `serial port ${this.path} was closed`, { path: this.path }));
-    if (!this.port.isOpen) return Promise.resolve();
+    if (!this.port.isOpen) {
+      this.end({ disconnected: false, error: null });
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      this.port.close(() => resolve());
+      this.port.close(() => {
+        this.end({ disconnected: false, error: null });
+        resolve();
+      });
     });
+  }
+
+  /** The device node went away under an open port: report it, and stop serialport's reads. */
+  private vanish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.end({ disconnected: true, error: new SerialError('PORT_DISCONNECTED', `serial port ${this.path} went away (unplugged?)`, { path: this.path }) });
+    if (this.port.isOpen) this.port.close(() => undefined);
+  }
+
+  /** Emits 'close' once, whichever way the port ended. */
+  private end(info: SerialCloseInfo): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearInterval(this.watch);
+    this.finish(info.error ?? new SerialError('PORT_CLOSED', `serial port ${this.path} was closed`, { path: this.path }));
+    this.emit('close', info);
   }
 
   private goneError(): SerialError {
@@ -163,5 +206,11 @@ export async function openSerial(options: SerialOptions): Promise<SerialConnecti
       else resolve();
     });
   });
-  return new SerialConnection(port, options);
+  let device: fs.Stats | undefined;
+  try {
+    device = process.platform === 'win32' ? undefined : fs.statSync(path);
+  } catch {
+    device = undefined;
+  }
+  return new SerialConnection(port, options, device);
 }

@@ -13,6 +13,8 @@ export interface SerialOptions {
   flowControl?: SerialFlowControl;
   /** How long open() may take before it counts as failed (a hung USB adapter). */
   openTimeoutMs?: number;
+  /** How often the device node is checked while open (0: never); see SerialConnection. */
+  watchMs?: number;
 }
 
 export const SERIAL_DEFAULTS = {
@@ -21,6 +23,7 @@ export const SERIAL_DEFAULTS = {
   stopBits: 1,
   flowControl: 'none',
   openTimeoutMs: 5_000,
+  watchMs: 250,
 } as const satisfies Partial<SerialOptions>;
 
 /** One port the operating system knows about (USB adapters show maker and ids). */

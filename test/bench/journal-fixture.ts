@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { seededRandom } from '../../main/alipay/sandbox/prng';
 import { buildPreCreateBody, type MerchantSetup, type OrderItem } from '../../main/alipay/precreate-body';
 import { localDay, nextDay } from '../../main/journal/business-day';
 import { migrations } from '../../main/journal/migrations';
@@ -91,17 +92,7 @@ const CURRENCIES: ReadonlyArray<readonly [string, number]> = [
   ['JPY', 0.01],
 ];
 
-/** mulberry32: small, fast and good enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 function randomBytesFrom(random: () => number, n: number): Buffer {
   const out = Buffer.allocUnsafe(n);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { benchCliStart } from './cli-start';
+import { benchDevices } from './devices-bench';
 import { benchDurableCreate, benchMillionOrders } from './journal-bench';
 import { benchResolution } from './resolution-bench';
 import { benchProtocol } from './protocol';
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
   benchProtocol();
   await benchRoundTrips();
   benchCliStart(root);
+  process.stdout.write('\n');
+  benchDevices();
   process.stdout.write('\n');
   benchDurableCreate();
   await benchResolution();

@@ -16,6 +16,7 @@
 //   sh test/support/keyring-session.sh node --import tsx --test test/crash/crash-recovery.test.ts
 //
 // CRASH_ORDERS (default 500) and CRASH_SEED (the test's own random choices) can be set.
+import { seededRandom } from '../../main/alipay/sandbox/prng';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
@@ -57,17 +58,8 @@ const FAULTS: FaultConfig = {
   seed: SEED,
 };
 
-/** mulberry32: the test's own choices (kill moments, who pays and when) replay with CRASH_SEED. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The test's own choices (kill moments, who pays and when) replay with CRASH_SEED. */
+const seeded = seededRandom;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -386,10 +386,10 @@ if (insideKeyringSession(__filename, 'till CLI payment tests')) {
       assert.match(human.stderr, new RegExp(`^till: no order ${first}9 in this till's journal \\[ORDER_NOT_FOUND\\]\\n$`));
 
       // Another terminal id in the same journal: its first order ends like this till's first.
-      expectJson(await run('config', 'set', 'terminal.id', 'TESTB', '--json'), 0);
+      expectJson(await run('config', 'set', 'terminal.id', 'TESTZ', '--json'), 0);
       try {
         const other = (await precreate('0.01', 'Mint')).merchantTransId as string;
-        assert.equal(other, `TESTB${day.replaceAll('-', '')}000001`);
+        assert.equal(other, `TESTZ${day.replaceAll('-', '')}000001`);
         const [ambiguous, ambiguousHuman, longer, whole] = await Promise.all([
           run('order', '000001', '--json'),
           run('cancel', '1'),
@@ -565,13 +565,17 @@ if (insideKeyringSession(__filename, 'till CLI payment tests')) {
       assert.equal(doc.orderQrCode, null);
       assert.equal(doc.acquirementId, null);
       const attempts = doc.attempts as Doc[];
-      assert.equal(attempts.length, 1, 'an unreachable gateway is not re-sent to while the cashier waits');
-      assertKeys(attempts[0], ATTEMPT_KEYS, 'attempt');
-      assert.equal(attempts[0]!.status, 'U');
-      assert.equal(attempts[0]!.unknownReason, 'unreachable');
-      assert.equal(attempts[0]!.action, 'retry');
-      assert.equal(attempts[0]!.httpStatus, null);
-      assert.match(attempts[0]!.resultMessage as string, /cannot be reached/);
+      // At most one try: none at all when an older unresolved order (carried on by this
+      // process) already found the gateway offline — new orders then wait their turn.
+      assert.ok(attempts.length <= 1, `an unreachable gateway is not re-sent to while the cashier waits (${attempts.length} attempts)`);
+      for (const attempt of attempts) {
+        assertKeys(attempt, ATTEMPT_KEYS, 'attempt');
+        assert.equal(attempt.status, 'U');
+        assert.equal(attempt.unknownReason, 'unreachable');
+        assert.equal(attempt.action, 'retry');
+        assert.equal(attempt.httpStatus, null);
+        assert.match(attempt.resultMessage as string, /cannot be reached/);
+      }
       offlineJson = doc.merchantTransId as string;
       ledger.set(offlineJson, { amountMinor: 239, state: 'SENDING' });
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import tty from 'node:tty';
 
 /**
  * A virtual serial cable: two pseudo-terminals joined by socat (NOTES §9).
@@ -176,4 +177,103 @@ export async function openPtyPair(dir?: string, options: PtyPairOptions = {}): P
       if (ownsDir) fs.rmSync(base, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One end of a pty opened the way a test plays the till: writes go out whole (awaiting the
+ * kernel), bytes coming back are queued for `read`. Reading uses a tty handle (epoll), not
+ * a blocking thread-pool read, so closing never hangs and the thread pool stays free.
+ */
+export interface TtyEnd {
+  write(bytes: Uint8Array | readonly number[]): Promise<void>;
+  /** Resolves with exactly `n` bytes, or with what arrived (maybe nothing) after `timeoutMs`. */
+  read(n: number, timeoutMs?: number): Promise<Buffer>;
+  /** Bytes received and not read yet. */
+  available(): number;
+  /** The link dropped (socat stopped) or the end was closed. */
+  readonly ended: boolean;
+  close(): Promise<void>;
+}
+
+export function openTtyEnd(file: string): TtyEnd {
+  const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK);
+  if (!tty.isatty(fd)) {
+    fs.closeSync(fd);
+    throw new Error(`${file} is not a tty`);
+  }
+  const stream = new tty.ReadStream(fd);
+  let queued = Buffer.alloc(0);
+  let ended = false;
+  const waiters = new Set<() => void>();
+  const wake = () => {
+    for (const w of [...waiters]) w();
+  };
+  stream.on('data', (chunk: Buffer) => {
+    queued = Buffer.concat([queued, chunk]);
+    wake();
+  });
+  const finish = () => {
+    ended = true;
+    wake();
+  };
+  stream.on('end', finish);
+  stream.on('error', finish);
+  stream.on('close', finish);
+  return {
+    get ended() {
+      return ended;
+    },
+    available: () => queued.length,
+    write: (bytes) =>
+      new Promise<void>((resolve, reject) => {
+        if (ended) {
+          reject(new Error(`${file}: the link is down`));
+          return;
+        }
+        stream.write(Buffer.from(bytes as Uint8Array), (err) => (err ? reject(err) : resolve()));
+      }),
+    read: (n, timeoutMs = 1000) =>
+      new Promise<Buffer>((resolve) => {
+        const take = () => {
+          const k = Math.min(n, queued.length);
+          const out = queued.subarray(0, k);
+          queued = queued.subarray(k);
+          return Buffer.from(out);
+        };
+        if (queued.length >= n || ended) {
+          resolve(take());
+          return;
+        }
+        const check = () => {
+          if (queued.length < n && !ended) return;
+          done();
+        };
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(take());
+        };
+        const timer = setTimeout(done, timeoutMs);
+        waiters.add(check);
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (stream.destroyed) {
+          resolve();
+          return;
+        }
+        stream.once('close', () => resolve());
+        stream.destroy();
+      }),
+  };
+}
+
+/** Writes bytes to a pty path and closes it again (a till that opens the port per job). */
+export async function writeToPty(file: string, bytes: Uint8Array | readonly number[]): Promise<void> {
+  const end = openTtyEnd(file);
+  try {
+    await end.write(bytes);
+  } finally {
+    await end.close();
+  }
 }

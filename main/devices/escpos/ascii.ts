@@ -13,8 +13,17 @@ const SPECIAL: Readonly<Record<string, string>> = {
   '…': '...', '•': '*', '·': '.', '×': 'x', '÷': '/', '€': 'EUR', '£': 'GBP', '¢': 'c', '©': '(C)', '®': '(R)', '°': 'o',
 };
 
-// Marks that are part of another character: dropped, not replaced (é → e, not e?).
-const INVISIBLE = /^[\u0300-\u036f\u200b-\u200d\u2060\ufe00-\ufe0f\ufeff\u{1f3fb}-\u{1f3ff}\u{e0020}-\u{e007f}\u{e0100}-\u{e01ef}]$/u;
+// Marks that only modify a neighbour: dropped, not replaced (é → e, not e?): combining
+// accents, zero-width joiners and spaces, variation selectors, skin tones, emoji tags.
+const INVISIBLE_RANGES: readonly (readonly [number, number])[] = [
+  [0x0300, 0x036f], [0x200b, 0x200d], [0x2060, 0x2060], [0xfe00, 0xfe0f], [0xfeff, 0xfeff],
+  [0x1f3fb, 0x1f3ff], [0xe0020, 0xe007f], [0xe0100, 0xe01ef],
+];
+
+function isInvisible(char: string): boolean {
+  const code = char.codePointAt(0) ?? 0;
+  return INVISIBLE_RANGES.some(([from, to]) => code >= from && code <= to);
+}
 
 /** ASCII for one code point: itself, a look-alike ("é" → "e", "—" → "-"), "" or "?". */
 export function asciiFor(char: string): string {
@@ -24,13 +33,13 @@ export function asciiFor(char: string): string {
   if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return '?';
   const special = SPECIAL[char];
   if (special !== undefined) return special;
-  if (INVISIBLE.test(char)) return '';
+  if (isInvisible(char)) return '';
   // NFKD splits accents off (é → e + U+0301) and folds compatibility forms (ｆｕｌｌ → full, ﬁ → fi).
   let out = '';
   for (const part of char.normalize('NFKD')) {
     const partCode = part.codePointAt(0) ?? 0;
     if (partCode >= 0x20 && partCode < 0x7f) out += part;
-    else if (INVISIBLE.test(part)) continue;
+    else if (isInvisible(part)) continue;
     else if (partCode === 0x3000 || partCode === 0x00a0) out += ' ';
     else return '?';
   }

@@ -121,7 +121,7 @@ function drawChar(page: Page, ch: string, x: number, y: number, line: TextLine):
     const bx = x + c.dx * ws;
     const by = y + c.dy * hs;
     const bw = cellW - 2 * c.dx * ws;
-    const bh = (wide ? cellW : 7 * sy) - 2;
+    const bh = wide ? (c.h - 2 * c.dy) * hs - 2 : 7 * sy;
     page.fill(bx, by, bw, 1, ink);
     page.fill(bx, by + bh - 1, bw, 1, ink);
     page.fill(bx, by, 1, bh, ink);
@@ -132,11 +132,13 @@ function drawChar(page: Page, ch: string, x: number, y: number, line: TextLine):
   return cellW;
 }
 
-function drawQr(page: Page, qr: NativeQr, x: number, y: number): void {
+function drawQr(page: Page, qr: NativeQr, x: number, y: number, clipRight: number): void {
   const m = qr.moduleSize;
   for (let r = 0; r < qr.size; r++) {
     for (let col = 0; col < qr.size; col++) {
-      if (qr.modules[r * qr.size + col]) page.fill(x + col * m, y + r * m, m, m);
+      const px = x + col * m;
+      if (px >= clipRight) break;
+      if (qr.modules[r * qr.size + col]) page.fill(px, y + r * m, Math.min(m, clipRight - px), m);
     }
   }
 }
@@ -218,10 +220,10 @@ export function renderSlip(slip: Slip, options: RenderOptions): RenderedSlip {
         break;
       case 'qr': {
         const w = item.qr.size * item.qr.moduleSize;
-        if (w > dotsPerLine) problems.push(`QR ${w} dots wide does not fit ${dotsPerLine} dots`);
+        if (w > dotsPerLine) problems.push(`QR ${w} dots wide does not fit ${dotsPerLine} dots (clipped)`);
         const x = side + alignX(item.qr.align, w, dotsPerLine);
-        drawQr(page, item.qr, x, y);
-        placed.push({ kind: 'qr', x, y, width: w, height: w, moduleSize: item.qr.moduleSize });
+        drawQr(page, item.qr, x, y, clipRight);
+        placed.push({ kind: 'qr', x, y, width: Math.min(w, clipRight - x), height: w, moduleSize: item.qr.moduleSize });
         y += w;
         break;
       }
