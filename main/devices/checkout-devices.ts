@@ -2,9 +2,9 @@ import type { SqliteDatabase } from '../../native/sqlite';
 import type { CheckoutEngine } from '../checkout/engine';
 import { TillError } from '../errors';
 import type { OrderRecord } from '../journal/types';
-import { DeviceConfigStore, type DeviceConfig, type DisplayProtocol } from './device-config';
+import { DeviceConfigStore, type DeviceConfig } from './device-config';
 import { DeviceManager, type DeviceManagerOptions, type JobTicket } from './device-manager';
-import { displayFrame, displayInit, displayMessages, type DisplayLines } from './display';
+import { displayFrame, displayInit, displayMessages, type DisplayLines, type DisplayProtocol } from './display';
 import { align, bold, concat, init, textSize } from './escpos/commands';
 import { formatDateTime, receiptJob, scanToPaySlip, testSlip } from './escpos/receipt';
 import { encodeLine } from './escpos/text';
@@ -218,6 +218,9 @@ export interface TillDevicesOptions {
 export function openTillDevices(options: TillDevicesOptions): TillDevices {
   const store = new DeviceConfigStore(options.db);
   const manager = new DeviceManager({
+    // An open printer is asked now and then, so the screens learn of an empty roll or an
+    // open cover before the next sale rather than when its slip fails.
+    statusPollMs: 15_000,
     ...options.manager,
     devices: () => store.list(),
     onOpen: (device) => (device.role === 'display' ? displayInit(device.profile as DisplayProtocol) : undefined),

@@ -1,5 +1,6 @@
 import type { SqliteDatabase } from '../../native/sqlite';
 import { TillError } from '../errors';
+import type { DisplayProtocol } from './display';
 import { PRINTER_PROFILES } from './profiles';
 
 /**
@@ -14,8 +15,7 @@ export const PARITIES = ['none', 'even', 'odd'] as const;
 export type Parity = (typeof PARITIES)[number];
 export const FLOW_CONTROLS = ['none', 'rtscts', 'xonxoff'] as const;
 export type FlowControl = (typeof FLOW_CONTROLS)[number];
-export const DISPLAY_PROTOCOLS = ['epson', 'cd5220'] as const;
-export type DisplayProtocol = (typeof DISPLAY_PROTOCOLS)[number];
+export const DISPLAY_PROTOCOLS = ['epson', 'cd5220'] as const satisfies readonly DisplayProtocol[];
 /** Rates receipt printers and pole displays offer (NOTES.md §6: 9600 typical, up to 115200). */
 export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
 

@@ -3,6 +3,9 @@
 // (socat) read by the virtual printer. The QR on the paper must scan to exactly the
 // gateway's orderQrCode, natively and as a raster image; device trouble never stops a sale.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { openTillDevices, type TillDevices } from '../../main/devices/checkout-devices';
 import type { DeviceInput } from '../../main/devices/device-config';
@@ -11,6 +14,7 @@ import { displayFrame, displayMessages } from '../../main/devices/display';
 import { getProfile } from '../../main/devices/profiles';
 import { isTillError } from '../../main/errors';
 import type { OrderRecord } from '../../main/journal/types';
+import { openTill } from '../../main/runtime/open-till';
 import { EngineHarness, waitUntil, type Till } from '../support/engine-harness';
 import { openPtyPair, type PtyPair } from '../support/pty-pair';
 import { decodeQrCodes, renderSlipPng, slipText, VirtualPrinter, type Slip } from '../support/virtual-printer';
@@ -62,6 +66,7 @@ function qrOnPaper(slip: Slip, dotsPerLine: number): string[] {
 
 /** The display's bytes so far, as text (CD5220 lines are ASCII between ESC Q A/B and CR). */
 function displayLines(display: VirtualPrinter): string[] {
+  // eslint-disable-next-line no-control-regex -- display frames are made of control bytes
   return [...display.received().toString('latin1').matchAll(/\x1bQ[AB](.{20})\r/g)].map((m) => m[1]!.trim());
 }
 
@@ -181,6 +186,33 @@ describe('devices wired to the checkout engine', { concurrency: 3 }, () => {
     const started = performance.now();
     await till.waitState(next.id, 'AWAITING_PAYMENT');
     assert.ok(performance.now() - started < 2_000);
+  });
+
+  test('openTill: an engine created while a device is enabled prints through it, and close() lets the slip finish', async (t) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-devices-open-'));
+    const pair = await openPtyPair();
+    const printer = await VirtualPrinter.open(pair.device);
+    t.after(async () => {
+      await printer.close();
+      await pair.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+    const setup = openTill({ dataDir });
+    setup.devices().store.add({ name: 'receipt', role: 'printer', path: pair.till });
+    await setup.close();
+
+    const tillApp = openTill({ dataDir });
+    const engine = tillApp.engine();
+    const qrCode = 'https://qr.alipay.example/pay/28100000000000001';
+    const order = { id: 1, merchantTransId: 'T00000001202611250000001', amountMinor: 2500, currency: 'USD', state: 'AWAITING_PAYMENT', qrCode } as OrderRecord;
+    engine.emit('order', order);
+    engine.emit('order', order);
+    await tillApp.close();
+    const slips = await printer.waitForSlips(1);
+    await printer.waitForQuiet(100);
+    assert.equal(printer.allSlips().length, 1);
+    assert.deepEqual(slips[0]!.qrPayloads, [qrCode]);
+    assert.match(slipText(slips[0]!), /Sandbox Store #1/, 'the store name comes from the configuration');
   });
 
   test('reprint: the receipt of a paid order and the slip of an awaiting one, marked REPRINT; a cancelled order has nothing to reprint', async (t) => {

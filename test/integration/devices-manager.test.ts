@@ -106,6 +106,7 @@ describe('device manager over pty pairs', { concurrency: 4 }, () => {
     await display.waitForBytes(expected.length);
     await display.waitForQuiet(50);
     assert.deepEqual(display.received(), expected);
+    // eslint-disable-next-line no-control-regex -- display frames are made of control bytes
     assert.match(display.received().toString('latin1'), /Scan with Alipay {4}\x1f\$\x01\x02 +USD 12\.34/);
   });
 

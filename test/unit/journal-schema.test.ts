@@ -36,9 +36,9 @@ describe('migration 0002 (orders)', () => {
     const db = openTillDatabase(dir);
     try {
       assert.equal(readUserVersion(db), migrations.length);
-      assert.equal(readUserVersion(db), 2);
+      assert.equal(readUserVersion(db), 3);
       assert.equal((db.prepare("SELECT value FROM settings WHERE key = 'locale'").get() as { value: string }).value, 'zh-HK');
-      assert.deepEqual(names(db, 'table'), ['alarms', 'attempts', 'business_days', 'events', 'orders', 'refunds', 'sequences', 'settings']);
+      assert.deepEqual(names(db, 'table'), ['alarms', 'attempts', 'business_days', 'devices', 'events', 'orders', 'refunds', 'sequences', 'settings']);
       const strict = db.prepare('PRAGMA table_list').all() as Array<{ name: string; strict: number; schema: string }>;
       for (const t of strict.filter((row) => row.schema === 'main' && !row.name.startsWith('sqlite_'))) assert.equal(t.strict, 1, `${t.name} is STRICT`);
       assert.deepEqual((db.pragma('integrity_check') as Array<{ integrity_check: string }>)[0]?.integrity_check, 'ok');
