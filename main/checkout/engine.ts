@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { AlipayClient } from '../alipay/client';
 import type { Attempt } from '../alipay/outcome';
 import { buildPreCreateBody, type MerchantSetup } from '../alipay/precreate-body';
+import { refundBodyText } from '../alipay/sibling-bodies';
 import { TillError } from '../errors';
 import type { Journal } from '../journal/journal';
 import { isUnresolved, type Actor, type AlarmKind, type AlarmRecord, type OrderPatch, type OrderRecord, type OrderState, type RefundRecord } from '../journal/types';
@@ -9,7 +10,6 @@ import { backoffDelay } from './backoff';
 import { DEFAULT_SETTINGS, type EngineContext, type EngineSettings, type StepResult } from './engine-context';
 import type { CartInput, ConnectivityStatus, EngineEvents } from './engine-types';
 import { stepOrder } from './order-steps';
-import { refundBodyFor } from './refund-body';
 import { stepRefund } from './refund-steps';
 import { WorkQueue } from './work-queue';
 
@@ -155,7 +155,13 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
     if (!order.acquirementId) throw new TillError('ORDER_NOT_REFUNDABLE', `order ${order.merchantTransId} has no Alipay transaction id`, { field: 'order' });
     await this.options.client().ready();
     const merchantRefundId = `${order.merchantTransId}R${String(this.journal.nextRefundSeq(orderId)).padStart(2, '0')}`;
-    const bodyText = refundBodyFor(this.options.client().merchantId, order, merchantRefundId, amountMinor, reason);
+    const bodyText = refundBodyText(this.options.client().merchantId, {
+      acquirementId: order.acquirementId,
+      merchantRefundId,
+      amountMinor,
+      currency: order.currency,
+      reason,
+    });
     const refund = this.journal.createRefund({ orderId, merchantRefundId, amountMinor, currency: order.currency, reason: reason ?? null, bodyText, actor });
     this.emit('refund', refund);
     this.schedule(-refund.id, 0);

@@ -59,16 +59,8 @@ export interface OrderEvent {
   detail?: Record<string, unknown>;
 }
 
-export interface NewRefund {
-  orderId: number;
-  merchantRefundId: string;
-  amountMinor: number;
-  currency: string;
-  reason: string | null;
-  /** The frozen refund body, re-sent byte for byte with the same merchantRefundId. */
-  bodyText: string;
-  actor: Actor;
-}
+/** The frozen refund body is re-sent byte for byte with the same merchantRefundId. */
+export type NewRefund = Pick<RefundRecord, 'orderId' | 'merchantRefundId' | 'amountMinor' | 'currency' | 'reason' | 'bodyText'> & { actor: Actor };
 
 export interface RefundSettlement {
   /** Alipay's refund id, when the answer carried one. */

@@ -56,19 +56,11 @@ export interface OrderRecord {
   updatedAt: number;
 }
 
-export interface NewOrder {
-  merchantTransId: string;
-  businessDay: string;
-  terminalId: string;
-  seq: number;
-  amountMinor: number;
-  currency: string;
-  title: string;
-  detail: string | null;
-  items: OrderItemRecord[];
-  bodyText: string;
-  cartId: string | null;
-}
+/** What is journaled when an order is created; the rest of the record starts empty. */
+export type NewOrder = Pick<
+  OrderRecord,
+  'merchantTransId' | 'businessDay' | 'terminalId' | 'seq' | 'amountMinor' | 'currency' | 'title' | 'detail' | 'items' | 'bodyText' | 'cartId'
+>;
 
 /** A change to the order row; only listed fields change. */
 export type OrderPatch = Partial<
