@@ -8,7 +8,7 @@ import { apiByPath, type ApiName } from '../../main/alipay/functions';
 import { startSandbox, type FaultConfig, type SandboxHandle, type SandboxOptions } from '../../main/alipay/sandbox/server';
 import { GatewayTransport, type TransportOptions } from '../../main/alipay/transport';
 import { CheckoutEngine } from '../../main/checkout/engine';
-import type { EngineSettings } from '../../main/checkout/engine-context';
+import { DEFAULT_SETTINGS, type EngineSettings } from '../../main/checkout/engine-context';
 import type { CartInput, ConnectivityStatus } from '../../main/checkout/engine-types';
 import { openTillDatabase } from '../../main/config/data-dir';
 import { Journal } from '../../main/journal/journal';
@@ -26,11 +26,10 @@ import { CLIENT_ID, MERCHANT_ID, SETUP, testKeyPair } from './sandbox-requests';
 
 /** Fast steps; a window long enough that only tests about the window see it end (they set their own). */
 export const FAST: EngineSettings = {
+  ...DEFAULT_SETTINGS,
   paymentWindowMs: 15_000,
   pollIntervalMs: 100,
-  resendsBeforeQuery: 3,
   backoff: { baseMs: 20, maxMs: 200 },
-  concurrency: 4,
 };
 
 /** One request as it left the till. */
