@@ -10,10 +10,10 @@ import type { Money } from '../../main/alipay/currency';
 import type { Attempt, UnknownReason } from '../../main/alipay/outcome';
 import { buildPreCreateBody } from '../../main/alipay/precreate-body';
 import { startSandbox, type SandboxHandle } from '../../main/alipay/sandbox/server';
-import { FAULT_KINDS, type FaultKind } from '../../main/alipay/sandbox/faults';
+import { FAULT_KINDS } from '../../main/alipay/sandbox/faults';
 import { refundBodyText } from '../../main/alipay/sibling-bodies';
 import { GatewayTransport, type TransportOptions } from '../../main/alipay/transport';
-import { CLIENT_ID, MERCHANT_ID, SETUP, request, testKeyPair, uniqueTransId } from '../support/sandbox-requests';
+import { CLIENT_ID, FAULT_REASON, MERCHANT_ID, SETUP, request, testKeyPair, uniqueTransId } from '../support/sandbox-requests';
 import { makeTestCa, type TestCa } from '../support/test-ca';
 
 interface Order {
@@ -54,14 +54,6 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const FAULT_REASON: Record<FaultKind, UnknownReason> = {
-  unknown: 'gateway_unknown',
-  http5xx: 'http_status',
-  drop: 'dropped',
-  timeout: 'timeout',
-  badSignature: 'rejected',
-  garbage: 'rejected',
-};
 
 let ca: TestCa;
 before(async () => {

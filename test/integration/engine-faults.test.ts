@@ -5,20 +5,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-import type { UnknownReason } from '../../main/alipay/outcome';
-import type { FaultKind } from '../../main/alipay/sandbox/faults';
 import { isTillError } from '../../main/errors';
 import { EngineHarness, sandboxClient, statePath, waitUntil } from '../support/engine-harness';
-import { testKeyPair } from '../support/sandbox-requests';
+import { FAULT_REASON, testKeyPair } from '../support/sandbox-requests';
 
-const FAULT_REASON: Record<FaultKind, UnknownReason> = {
-  unknown: 'gateway_unknown',
-  http5xx: 'http_status',
-  drop: 'dropped',
-  timeout: 'timeout',
-  badSignature: 'rejected',
-  garbage: 'rejected',
-};
 
 describe('checkout engine: F answers and alarms', { concurrency: 4 }, () => {
   test('RISK_REJECT: SENDING → FAILED with the result code kept; no QR; the next sale goes on', async (t) => {

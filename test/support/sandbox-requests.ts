@@ -4,6 +4,8 @@ import * as https from 'node:https';
 import { buildHead, signRequest } from '../../main/alipay/envelope';
 import type { ApiName } from '../../main/alipay/functions';
 import { API } from '../../main/alipay/functions';
+import type { UnknownReason } from '../../main/alipay/outcome';
+import type { FaultKind } from '../../main/alipay/sandbox/faults';
 import { buildPreCreateBody, type MerchantSetup } from '../../main/alipay/precreate-body';
 import { openSignedMessage, verifyOpened } from '../../main/alipay/signed-message';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../main/alipay/sandbox/server';
@@ -173,3 +175,13 @@ export async function startTestSandbox(overrides: Partial<SandboxOptions> = {}, 
     close: () => sandbox.close(),
   };
 }
+
+/** What the till makes of each injected fault: always an unknown outcome, for this reason. */
+export const FAULT_REASON: Record<FaultKind, UnknownReason> = {
+  unknown: 'gateway_unknown',
+  http5xx: 'http_status',
+  drop: 'dropped',
+  timeout: 'timeout',
+  badSignature: 'rejected',
+  garbage: 'rejected',
+};

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { DATABASE_FILE_NAME, defaultDataDir, ensureDataDir, openTillDatabase, resolveDataDir, tillDatabasePath } from '../../main/config/data-dir';
-import { TillError } from '../../main/errors';
+import { tillErrorOf } from '../support/till-error-of';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'till-config-data-dir-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -16,15 +16,6 @@ function freshPath(): string {
   return path.join(root, `case-${++counter}`);
 }
 
-function tillErrorOf(fn: () => unknown): TillError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof TillError, `expected a TillError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected an error');
-}
 
 describe('resolveDataDir', () => {
   const env = { TILL_DATA_DIR: '/from/env', XDG_DATA_HOME: '/xdg' };

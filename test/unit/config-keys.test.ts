@@ -6,7 +6,7 @@ import { after, describe, test } from 'node:test';
 import { CONFIG_KEYS, getConfig, isSandboxProfile, listConfig, parseConfigValue, setConfig, setConfigValues, unsetConfig } from '../../main/config/config-keys';
 import { openTillDatabase } from '../../main/config/data-dir';
 import { SettingsStore } from '../../main/config/settings-store';
-import { TillError } from '../../main/errors';
+import { tillErrorOf } from '../support/till-error-of';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'till-config-keys-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -21,15 +21,6 @@ function withStore(fn: (store: SettingsStore) => void): void {
   }
 }
 
-function tillErrorOf(fn: () => unknown): TillError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof TillError, `expected a TillError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected an error');
-}
 
 const pin = Buffer.alloc(32, 7).toString('base64');
 

@@ -7,7 +7,6 @@ import type { Attempt, Outcome } from '../../main/alipay/outcome';
 import { resultCodeInfo } from '../../main/alipay/result-codes';
 import type { ApiName } from '../../main/alipay/functions';
 import { openTillDatabase } from '../../main/config/data-dir';
-import { TillError } from '../../main/errors';
 import { Journal } from '../../main/journal/journal';
 import type { NewOrder, OrderState } from '../../main/journal/types';
 import type { SqliteDatabase } from '../../native/sqlite';
@@ -154,15 +153,7 @@ export function attempt(options: AttemptOptions = {}): Attempt<unknown> {
   };
 }
 
-export function errorOf(fn: () => unknown): TillError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof TillError, `expected a TillError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected an error');
-}
+export { tillErrorOf as errorOf } from '../support/till-error-of';
 
 export function count(db: SqliteDatabase, table: string, where = '1'): number {
   return (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n;
