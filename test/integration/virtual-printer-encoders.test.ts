@@ -129,13 +129,23 @@ describe('qrJob', () => {
     }
   });
 
-  test('the module size and error correction asked for are what the printer is told', async () => {
+  test('the module size and error correction asked for are what the printer is told (the slip centres; ESC @ resets the rest)', async () => {
     const profile = getProfile('epson-tm-t20');
     const url = urlOfLength(100);
-    const job = Uint8Array.from([0x1b, 0x40, ...qrJob(url, profile, { mode: 'native', moduleSize: 5, errorCorrection: 'H' }), 0x1d, 0x56, 0x00]);
+    const job = Uint8Array.from([0x1b, 0x40, 0x1b, 0x61, 0x01, ...qrJob(url, profile, { mode: 'native', moduleSize: 5, errorCorrection: 'H' }), 0x1d, 0x56, 0x00]);
     const slip = await printAndScan(profile, job, url);
     const qr = slip.qrCodes[0]!;
     assert.deepEqual([qr.model, qr.moduleSize, qr.errorCorrection, qr.align], [2, 5, 'H', 'center']);
+  });
+
+  test('settings left by an earlier job (EC H, size 16) do not leak into the next slip: its ESC @ resets them', async () => {
+    const profile = getProfile('epson-tm-t20');
+    const url = urlOfLength(100);
+    const earlier = Uint8Array.from([0x1d, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x45, 0x33, 0x1d, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x43, 0x10]);
+    const job = Uint8Array.from([...earlier, ...scanToPaySlip(scanData(url), profile, { mode: 'native' })]);
+    const slip = await printAndScan(profile, job, url);
+    const qr = slip.qrCodes[0]!;
+    assert.deepEqual([qr.model, qr.moduleSize, qr.errorCorrection, qr.align], [2, profile.moduleSize.preferred, 'L', 'center']);
   });
 });
 

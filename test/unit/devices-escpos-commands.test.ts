@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { isTillError } from '../../main/errors';
 import {
   align, bold, codeTable, concat, cutFull, feedAndPartialCut, feedLines, init, kanjiOff, kanjiOn, printAndFeed,
-  qrErrorCorrection, qrModel2, qrModuleSize, qrPrint, qrStore, rasterImage, statusRequest, textSize,
+  qrErrorCorrection, qrModuleSize, qrPrint, qrStore, rasterImage, statusRequest, textSize,
 } from '../../main/devices/escpos/commands';
 import { decodeStatus, isStatusByte } from '../../main/devices/escpos/status';
 
@@ -52,8 +52,7 @@ describe('basic commands', () => {
 });
 
 describe('GS ( k QR functions', () => {
-  test('model 2, module size, error correction, print', () => {
-    assert.equal(hex(qrModel2()), '1d 28 6b 04 00 31 41 32 00');
+  test('module size, error correction, print', () => {
     assert.equal(hex(qrModuleSize(1)), '1d 28 6b 03 00 31 43 01');
     assert.equal(hex(qrModuleSize(16)), '1d 28 6b 03 00 31 43 10');
     assert.equal(hex(qrErrorCorrection('L')), '1d 28 6b 03 00 31 45 30');

@@ -112,17 +112,23 @@ function checkRaster(url: string, profile: PrinterProfile, level: 'L' | 'M' | 'Q
 }
 
 describe('native QR job', () => {
-  test('byte-exact for the generic profile: feeds, centre, model 2, size 6, EC M, store, print, feeds, left', () => {
+  test('byte-exact for the generic profile: feeds, size 6, store, print, feeds (model 2 and EC L are what ESC @ leaves)', () => {
     const url = 'https://qr.alipay.com/bax01234';
     const job = qrJob(url, generic);
     const data = Buffer.from(url).toString('hex');
     const n = (url.length + 3).toString(16).padStart(2, '0');
     assert.equal(hex(job), [
-      '0a', '1b6101',
-      '1d286b0400314132 00'.replace(' ', ''), '1d286b0300314306', '1d286b0300314531',
+      '0a',
+      '1d286b0300314306',
       `1d286b${n}00315030${data}`, '1d286b0300315130',
-      '0a', '1b6100',
+      '0a',
     ].join(''));
+  });
+
+  test('no model command; EC only when it is not L; module size only when it is not 3', () => {
+    assert.equal(indexOf(qrJob(URL_100, generic), [0x1d, 0x28, 0x6b, 0x04, 0x00, 0x31, 0x41]), -1, 'model');
+    assert.equal(indexOf(qrJob(URL_100, generic, { moduleSize: 3 }), [0x1d, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x43]), -1, 'size 3');
+    assert.equal(indexOf(qrJob(URL_100, generic, { moduleSize: 4 }), [0x1d, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x43, 4]) > 0, true, 'size 4');
   });
 
   test('the store length is the UTF-8 byte length + 3, not the string length', () => {
@@ -138,29 +144,32 @@ describe('native QR job', () => {
   });
 
   test('module size: clamped to the profile, shrunk to fit the paper with the quiet zone', () => {
+    const M = { errorCorrection: 'M' } as const;
     const sizeOf = (job: Uint8Array): number => job[indexOf(job, [0x1d, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x43]) + 7]!;
-    assert.equal(sizeOf(qrJob(URL_100, generic)), 6, 'preferred');
-    assert.equal(sizeOf(qrJob(URL_100, generic, { moduleSize: 12 })), 7, 'generic allows 8, but 41 + 8 modules × 8 > 384 dots');
-    assert.equal(sizeOf(qrJob(URL_100, tmT20, { moduleSize: 12 })), 11, '576 / (41 + 8) = 11');
-    assert.equal(sizeOf(qrJob('https://a.b/c', generic, { moduleSize: 40 })), 8, 'clone range max');
-    assert.equal(sizeOf(qrJob('https://a.b/c', generic, { moduleSize: 1 })), 1);
+    assert.equal(sizeOf(qrJob(URL_100, generic, M)), 6, 'preferred');
+    assert.equal(sizeOf(qrJob(URL_100, generic, { ...M, moduleSize: 12 })), 7, 'generic allows 8, but 41 + 8 modules × 8 > 384 dots');
+    assert.equal(sizeOf(qrJob(URL_100, tmT20, { ...M, moduleSize: 12 })), 11, '576 / (41 + 8) = 11');
+    assert.equal(sizeOf(qrJob('https://a.b/c', generic, { ...M, moduleSize: 40 })), 8, 'clone range max');
+    assert.equal(sizeOf(qrJob('https://a.b/c', generic, { ...M, moduleSize: 1 })), 1);
     // 400 bytes at M is version 15 (77 modules): (77 + 8) × 4 = 340 <= 384.
-    assert.equal(sizeOf(qrJob('https://example.com/' + 'x'.repeat(380), generic)), 4);
-    throwsTill(() => qrJob(URL_100, generic, { moduleSize: 2.5 }), 'QR_OPTION_INVALID');
+    assert.equal(sizeOf(qrJob('https://example.com/' + 'x'.repeat(380), generic, M)), 4);
+    throwsTill(() => qrJob(URL_100, generic, { ...M, moduleSize: 2.5 }), 'QR_OPTION_INVALID');
   });
 
-  test('error correction defaults to M and follows the option', () => {
-    const ecOf = (job: Uint8Array): number => job[indexOf(job, [0x1d, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x45]) + 7]!;
-    assert.equal(ecOf(qrJob(URL_100, generic)), 0x31);
+  test('error correction defaults to L (not sent) and follows the option', () => {
+    const ecAt = (job: Uint8Array): number => indexOf(job, [0x1d, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x45]);
+    const ecOf = (job: Uint8Array): number => job[ecAt(job) + 7]!;
+    assert.equal(ecAt(qrJob(URL_100, generic)), -1);
+    assert.equal(ecAt(qrJob(URL_100, generic, { errorCorrection: 'L' })), -1);
     assert.equal(ecOf(qrJob(URL_100, generic, { errorCorrection: 'H' })), 0x33);
-    assert.equal(ecOf(qrJob(URL_100, generic, { errorCorrection: 'L' })), 0x30);
+    assert.equal(ecOf(qrJob(URL_100, generic, { errorCorrection: 'M' })), 0x31);
     throwsTill(() => qrJob(URL_100, generic, { errorCorrection: 'X' as 'L' }), 'QR_OPTION_INVALID');
   });
 
   test('bigger modules get more blank lines (4 modules at >= 24 dots a line)', () => {
     const job = qrJob('https://a.b/c', tmT20, { moduleSize: 16 });
-    assert.equal(hex(job.subarray(0, 6)), '0a0a0a1b6101', '4 × 16 = 64 dots: 3 lines');
-    assert.equal(hex(job.subarray(job.length - 6)), '0a0a0a1b6100');
+    assert.equal(hex(job.subarray(0, 4)), '0a0a0a1d', '4 × 16 = 64 dots: 3 lines');
+    assert.equal(hex(job.subarray(job.length - 4)), '300a0a0a');
   });
 
   test('smallestNativeQrJobBytes is store + print only', () => {
@@ -186,9 +195,10 @@ describe('raster QR job', () => {
     assert.equal(scale, 4);
   });
 
-  test('left alignment is set before the image: the padding does the centring', () => {
+  test('left alignment is set before the image (the padding does the centring) and centre restored after', () => {
     const { raster } = checkRaster(URL_100, rasterOnly);
     assert.ok(hex(raster.before).endsWith('1b6100'));
+    assert.ok(hex(raster.after).endsWith('1b6101'));
   });
 
   test('auto: native when the profile has it, raster when it does not', () => {
@@ -213,17 +223,17 @@ describe('bad input', () => {
 
   test('past version 40 at the level: QR_TOO_LONG, native and raster', () => {
     const big = 'https://example.com/' + 'a'.repeat(2400); // over 2331 bytes (40-M), under 2953 (40-L)
-    throwsTill(() => qrJob(big, tmT20), 'QR_TOO_LONG');
-    throwsTill(() => qrJob(big, tmT20, { mode: 'raster' }), 'QR_TOO_LONG');
+    throwsTill(() => qrJob(big, tmT20, { errorCorrection: 'M' }), 'QR_TOO_LONG');
+    throwsTill(() => qrJob(big, tmT20, { mode: 'raster', errorCorrection: 'M' }), 'QR_TOO_LONG');
   });
 
   test('a symbol that cannot fit the paper even at the smallest module: QR_TOO_LONG', () => {
     // Version 40 is 177 + 8 modules: at 1 dot each it fits 384, so raise the smallest module.
     const tight: PrinterProfile = { ...generic, maxQrBytes: 2953, moduleSize: { min: 3, max: 8, preferred: 6 } };
     const url = 'https://example.com/' + 'x'.repeat(1180); // version 30 at M: (137 + 8) × 3 > 384
-    throwsTill(() => qrJob(url, tight), 'QR_TOO_LONG');
-    throwsTill(() => qrJob(url, tight, { mode: 'raster' }), 'QR_TOO_LONG');
-    assert.ok(qrJob(url, { ...tight, moduleSize: { min: 2, max: 8, preferred: 6 } }).length > 1200, 'fits at 2 dots');
+    throwsTill(() => qrJob(url, tight, { errorCorrection: 'M' }), 'QR_TOO_LONG');
+    throwsTill(() => qrJob(url, tight, { mode: 'raster', errorCorrection: 'M' }), 'QR_TOO_LONG');
+    assert.ok(qrJob(url, { ...tight, moduleSize: { min: 2, max: 8, preferred: 6 } }, { errorCorrection: 'M' }).length > 1200, 'fits at 2 dots');
   });
 
   test('empty text, lone surrogate, unknown mode', () => {

@@ -83,11 +83,6 @@ export function textSize(width: number, height: number): Uint8Array {
 export type QrErrorCorrection = 'L' | 'M' | 'Q' | 'H';
 const EC_BYTE: Record<QrErrorCorrection, number> = { L: 0x30, M: 0x31, Q: 0x32, H: 0x33 };
 
-/** fn 65: model 2 (the only model phones are tested with). */
-export function qrModel2(): Uint8Array {
-  return Uint8Array.of(GS, 0x28, 0x6b, 0x04, 0x00, 0x31, 0x41, 0x32, 0x00);
-}
-
 /** fn 67: module size in dots (Epson 1-16, some clones 1-8: the profile clamps first). */
 export function qrModuleSize(dots: number): Uint8Array {
   return Uint8Array.of(GS, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x43, byteArg('moduleSize', dots, 1, 16));

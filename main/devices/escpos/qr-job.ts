@@ -2,7 +2,7 @@ import { create as createQr, type BitMatrix, type QRCode } from 'qrcode';
 import { TillError } from '../../errors';
 import type { PrinterProfile } from '../profiles';
 import {
-  align, concat, feedLines, qrErrorCorrection, qrModel2, qrModuleSize, qrPrint, qrStore, rasterImage,
+  align, concat, feedLines, qrErrorCorrection, qrModuleSize, qrPrint, qrStore, rasterImage,
   type QrErrorCorrection,
 } from './commands';
 
@@ -11,14 +11,26 @@ import {
  * the symbol drawn here. Either way the symbol is centred with a quiet zone of at least
  * 4 modules on every side: horizontally by fitting the module size to the paper,
  * vertically by blank lines (the printers leave none of their own).
+ *
+ * A QR job is always a part of a slip (receipt.ts) that starts with `ESC @` and is centred
+ * where the job goes; the job leaves it centred. `ESC @` returns the `GS ( k` settings to
+ * their power-on values (model 2, error correction L, module size 3), so a native job sends
+ * only what differs from them: on a 9600-baud printer every byte is a millisecond.
  */
 
 export interface QrJobOptions {
   mode?: 'auto' | 'native' | 'raster';
   /** Dots per module; clamped to the profile's range and shrunk until the symbol fits. */
   moduleSize?: number;
+  /**
+   * Default L: the slip is scanned fresh off the printer, and L keeps the symbol a version
+   * smaller than M (version 5 instead of 6 for an Alipay URL), so its modules are larger.
+   */
   errorCorrection?: QrErrorCorrection;
 }
+
+/** What `ESC @` leaves the printer's QR settings at (Epson ESC/POS reference, GS ( k fn 165/167/169). */
+const AFTER_INIT = { errorCorrection: 'L', moduleSize: 3 } as const;
 
 const QUIET_MODULES = 4;
 // A blank line is at least one Font A character tall (24 dots) whatever the line spacing.
@@ -96,12 +108,13 @@ function nativeJob(data: Uint8Array, profile: PrinterProfile, options: QrJobOpti
   const modules = symbol(data, level).modules.size;
   const moduleSize = fitModuleSize(modules, profile, options.moduleSize);
   const quiet = quietLines(moduleSize);
-  // Feeds first: ESC a only counts at the start of a line. Every setting is sent with the
-  // job because an earlier job (or another program) may have changed it.
+  // The model is not sent: model 2 is what ESC @ leaves, and what every profile prints.
   return concat([
-    quiet, align('center'),
-    qrModel2(), qrModuleSize(moduleSize), qrErrorCorrection(level), qrStore(data), qrPrint(),
-    quiet, align('left'),
+    quiet,
+    level === AFTER_INIT.errorCorrection ? new Uint8Array(0) : qrErrorCorrection(level),
+    moduleSize === AFTER_INIT.moduleSize ? new Uint8Array(0) : qrModuleSize(moduleSize),
+    qrStore(data), qrPrint(),
+    quiet,
   ]);
 }
 
@@ -113,12 +126,12 @@ function rasterJob(url: string, profile: PrinterProfile, options: QrJobOptions, 
   const leftPad = Math.floor((profile.dotsPerLine - matrix.size * scale) / 2);
   const { bits, bytesPerRow, rows } = rasterBits(matrix, scale, leftPad);
   const quiet = quietLines(scale);
-  return concat([quiet, align('left'), rasterImage(bits, bytesPerRow, rows), quiet]);
+  return concat([quiet, align('left'), rasterImage(bits, bytesPerRow, rows), quiet, align('center')]);
 }
 
 /** The job that prints `url` as a QR code on a printer of this profile. */
 export function qrJob(url: string, profile: PrinterProfile, options: QrJobOptions = {}): Uint8Array {
-  const level = options.errorCorrection ?? 'M';
+  const level = options.errorCorrection ?? AFTER_INIT.errorCorrection;
   if (!LEVELS.includes(level)) {
     throw new TillError('QR_OPTION_INVALID', `errorCorrection must be L, M, Q or H, got ${JSON.stringify(level)}`, { field: 'errorCorrection' });
   }
@@ -134,7 +147,7 @@ export function qrJob(url: string, profile: PrinterProfile, options: QrJobOption
   return native ? nativeJob(data, profile, options, level) : rasterJob(url, profile, options, level);
 }
 
-/** The least a native job can be (store + print, every setting left at its default): the bench's yardstick. */
+/** The least a native job can be (store + print, every setting left at what ESC @ leaves): the bench's yardstick. */
 export function smallestNativeQrJobBytes(url: string): Uint8Array {
   return concat([qrStore(payload(url)), qrPrint()]);
 }

@@ -77,9 +77,9 @@ export function scanToPaySlip(data: ScanToPayData, profile: PrinterProfile, opti
   parts.push(
     emphasised(data.storeName, profile, { tall: true }),
     emphasised(amount, profile, { wide: true }),
-    align('center'), lines(['Scan with Alipay to pay'], profile), align('left'),
+    align('center'), lines(['Scan with Alipay to pay'], profile),
     qrJob(data.qrUrl, profile, options),
-    align('center'), lines([data.merchantTransId, when], profile), align('left'),
+    lines([data.merchantTransId, when], profile), align('left'),
   );
   if (data.sandbox) parts.push(emphasised(SANDBOX_BANNER, profile));
   parts.push(end());
@@ -175,8 +175,8 @@ export function testSlip(profile: PrinterProfile, at: Date): Uint8Array {
     lines([profile.name, `Profile: ${profile.id}`, `Paper: ${profile.dotsPerLine} dots, ${columnsFor(profile)} columns`], profile),
     lines([profile.cjk ? `Kanji mode: ${profile.cjk.toUpperCase()}` : `Code table: ESC t ${profile.codeTable}`, sampleLine(profile)], profile),
     lines([`QR: ${profile.nativeQr ? 'native (GS ( k)' : 'raster (GS v 0)'}`, TEST_SLIP_URL], profile),
-    qrJob(TEST_SLIP_URL, profile),
-    align('center'), lines([formatDateTime(at)], profile), align('left'),
+    align('center'), qrJob(TEST_SLIP_URL, profile),
+    lines([formatDateTime(at)], profile), align('left'),
     end(),
   );
   return concat(parts);
