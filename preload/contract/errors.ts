@@ -1,0 +1,30 @@
+/**
+ * Errors travel as data: a stable code the screens switch on, a message a person can read,
+ * and the field at fault when there is one. Never a stack, never a secret.
+ */
+
+export interface TillErrorView {
+  code: string;
+  message: string;
+  field?: string;
+  /** PIN_LOCKED: how long until the next attempt is allowed. */
+  retryAfterMs?: number;
+}
+
+/** Codes the router itself raises; the engine, journal and devices add their own (TillError codes). */
+export const ROUTER_ERROR_CODES = {
+  /** The payload does not match the channel's schema; `field` names the first fault. */
+  badRequest: 'BAD_REQUEST',
+  unknownChannel: 'UNKNOWN_CHANNEL',
+  /** A supervisor channel without a supervisor session on this connection. */
+  supervisorRequired: 'SUPERVISOR_REQUIRED',
+  pinInvalid: 'PIN_INVALID',
+  /** Too many wrong PINs: `retryAfterMs` says when to try again. */
+  pinLocked: 'PIN_LOCKED',
+  pinNotSet: 'PIN_NOT_SET',
+  pinAlreadySet: 'PIN_ALREADY_SET',
+  /** Something failed that has no code of its own; the message says no more than that. */
+  internal: 'INTERNAL',
+} as const;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: TillErrorView };

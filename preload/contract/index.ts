@@ -1,0 +1,5 @@
+export * from './channels';
+export * from './errors';
+export * from './till-api';
+export * from './bridge-protocol';
+export type * from './views';
