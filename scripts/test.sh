@@ -32,4 +32,7 @@ sh test/support/keyring-session.sh npm test
 step "crash test: 500 orders, faults on, the till SIGKILLed at random moments"
 npm run test:crash
 
+step "end-to-end: the real renderer in Debian's Chromium through the web host (screenshots: test-output/e2e)"
+npm run test:e2e
+
 step "all checks passed"

@@ -14,6 +14,8 @@ import type { SettingsStore } from './settings-store';
 export { SITES, type Site } from '../alipay/schemas';
 export const LOCALES = ['en', 'zh-HK'] as const;
 export type Locale = (typeof LOCALES)[number];
+export const CUSTOMER_WINDOW_MODES = ['auto', 'off'] as const;
+export type CustomerWindowMode = (typeof CUSTOMER_WINDOW_MODES)[number];
 
 interface KeySpec<T> {
   readonly description: string;
@@ -73,6 +75,11 @@ function integer(min: number, max: number) {
     if (value < min || value > max) fail(`must be from ${min} to ${max}`);
     return value;
   };
+}
+
+function boolean(raw: string): boolean {
+  if (raw !== 'true' && raw !== 'false') fail('must be true or false');
+  return raw === 'true';
 }
 
 function oneOf<const V extends readonly string[]>(values: V) {
@@ -184,6 +191,12 @@ const CONFIG_SPECS = {
   'payment.windowSeconds': required('Seconds a QR stays payable before the order is cancelled.', '120', integer(10, 7200)),
   'payment.pollIntervalMs': required('Milliseconds between payment status queries while waiting.', '2000', integer(500, 60_000)),
   locale: required('Language of the screens and receipts: en or zh-HK.', 'en', oneOf(LOCALES)),
+  'ui.kiosk': required('true: the till window opens full screen in kiosk mode; false: a normal window.', 'false', boolean),
+  'ui.customerWindow': required(
+    'auto: open the customer-facing window when a second display is connected (on the web host, when asked); off: never.',
+    'auto',
+    oneOf(CUSTOMER_WINDOW_MODES),
+  ),
 } satisfies Record<string, KeySpec<unknown>>;
 
 export type ConfigKey = keyof typeof CONFIG_SPECS;

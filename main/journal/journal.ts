@@ -4,11 +4,12 @@ import type { Attempt } from '../alipay/outcome';
 import { MERCHANT_ID_PATTERN } from '../alipay/schemas';
 import { TillError } from '../errors';
 import { isDay, localDay, nextDay } from './business-day';
-import { packText } from './packed-text';
+import { extraOf } from './order-body';
+import { packAnswer } from './packed-text';
 import { assertDay, reconcileDay } from './reconcile';
+import { ReferenceBodies } from './reference-bodies';
 import {
   ORDER_COLUMNS,
-  itemsText,
   toAlarm,
   toAttempt,
   toEvent,
@@ -103,7 +104,9 @@ type Params = Array<string | number | bigint | Buffer | null>;
 export class Journal {
   readonly db: SqliteDatabase;
   private readonly now: () => number;
+  private readonly references: ReferenceBodies;
 
+  private readonly toOrder: (row: OrderRow) => OrderRecord;
   private readonly selectOrder: SqliteStatement<[number], OrderRow>;
   private readonly selectByTransId: SqliteStatement<[string], OrderRow>;
   private readonly selectByCart: SqliteStatement<[string], OrderRow>;
@@ -149,18 +152,22 @@ export class Journal {
   constructor(db: SqliteDatabase, options: JournalOptions = {}) {
     this.db = db;
     this.now = options.now ?? Date.now;
+    this.references = new ReferenceBodies(db);
+    const references = { reference: (id: number) => this.references.dictionary(id) };
+    this.toOrder = (row) => toOrder(row, references);
 
     const orders = `SELECT ${ORDER_COLUMNS} FROM orders`;
     this.selectOrder = db.prepare(`${orders} WHERE id = ?`);
-    this.selectByTransId = db.prepare(`${orders} WHERE merchant_trans_id = ?`);
+    // orders_trans_id holds every id read backwards: the one unique index on the id.
+    this.selectByTransId = db.prepare(`${orders} INDEXED BY orders_trans_id WHERE rev_trans_id = ?`);
     this.selectByCart = db.prepare(`${orders} WHERE cart_id = ?`);
     // INDEXED BY: a schema change that loses these indexes fails loudly instead of scanning a million rows.
-    this.selectByTail = db.prepare(`${orders} INDEXED BY orders_rev_trans_id WHERE rev_trans_id >= ? AND rev_trans_id < ? ORDER BY id DESC LIMIT ?`);
+    this.selectByTail = db.prepare(`${orders} INDEXED BY orders_trans_id WHERE rev_trans_id >= ? AND rev_trans_id < ? ORDER BY id DESC LIMIT ?`);
     this.selectUnresolved = db.prepare(`${orders} INDEXED BY orders_unresolved WHERE state IN ${UNRESOLVED_SQL} ORDER BY id`);
     this.countUnresolvedStmt = db.prepare(`SELECT count(*) AS n FROM orders INDEXED BY orders_unresolved WHERE state IN ${UNRESOLVED_SQL}`);
     this.insertOrder = db.prepare(
-      'INSERT INTO orders (merchant_trans_id, rev_trans_id, business_day, terminal_id, seq, amount_minor, currency, state, created_at, updated_at, ' +
-        "cart_id, title, detail, items, body_text) VALUES (?, ?, ?, ?, ?, ?, ?, 'NEW', ?, ?, ?, ?, ?, ?, ?)",
+      'INSERT INTO orders (merchant_trans_id, business_day, terminal_id, seq, amount_minor, currency, state, created_at, updated_at, cart_id, extra, body_text) ' +
+        "VALUES (?, ?, ?, ?, ?, ?, 'NEW', ?, ?, ?, ?, ?)",
     );
     this.updateOrder = db.prepare(`UPDATE orders SET ${PATCH_COLUMNS.map(([, column]) => `${column} = ?`).join(', ')}, updated_at = ? WHERE id = ?`);
 
@@ -270,7 +277,7 @@ export class Journal {
     return this.transaction(`journal order ${input.merchantTransId}`, () => {
       if (input.cartId !== null) {
         const existing = this.selectByCart.get(input.cartId);
-        if (existing !== undefined) return { order: toOrder(existing), created: false };
+        if (existing !== undefined) return { order: this.toOrder(existing), created: false };
       }
       if (this.selectClosedDay.get(input.businessDay) !== undefined) {
         throw new TillError('DAY_CLOSED', `business day ${input.businessDay} is already closed: allocate a new order number`, { field: 'businessDay' });
@@ -281,7 +288,6 @@ export class Journal {
         id = Number(
           this.insertOrder.run(
             input.merchantTransId,
-            reverseText(input.merchantTransId),
             input.businessDay,
             input.terminalId,
             input.seq,
@@ -290,10 +296,8 @@ export class Journal {
             at,
             at,
             input.cartId,
-            input.title,
-            input.detail,
-            itemsText(input.items),
-            packText(input.bodyText),
+            extraOf(input, input.bodyText),
+            this.references.pack(input.bodyText, at),
           ).lastInsertRowid,
         );
       } catch (error) {
@@ -303,7 +307,7 @@ export class Journal {
         throw error;
       }
       this.insertEvent.run(id, at, actor, 'created', null, 'NEW', null);
-      return { order: toOrder(this.selectOrder.get(id)!), created: true };
+      return { order: this.toOrder(this.selectOrder.get(id)!), created: true };
     });
   }
 
@@ -324,7 +328,7 @@ export class Journal {
       const at = this.now();
       const next = this.writePatch(row, patch, at);
       this.insertEvent.run(orderId, at, event.actor, event.kind, row.state, next.state, detailText(event.detail));
-      return toOrder(next);
+      return this.toOrder(next);
     });
   }
 
@@ -338,25 +342,25 @@ export class Journal {
       if (patch.state !== undefined && patch.state !== row.state) {
         throw new TillError('JOURNAL_MISUSE', `update() cannot change the state of order ${row.merchant_trans_id} (${row.state} → ${patch.state}); use transition()`);
       }
-      return toOrder(this.writePatch(row, patch, this.now()));
+      return this.toOrder(this.writePatch(row, patch, this.now()));
     });
   }
 
   getOrder(id: number): OrderRecord | undefined {
     const row = this.selectOrder.get(id);
-    return row === undefined ? undefined : toOrder(row);
+    return row === undefined ? undefined : this.toOrder(row);
   }
 
   getByTransId(merchantTransId: string): OrderRecord | undefined {
-    const row = this.selectByTransId.get(merchantTransId);
-    return row === undefined ? undefined : toOrder(row);
+    const row = this.selectByTransId.get(reverseText(merchantTransId));
+    return row === undefined ? undefined : this.toOrder(row);
   }
 
   /** Orders whose merchantTransId ends with `tail` (what a cashier reads off a receipt), newest first. */
   findByTail(tail: string, limit = 20): OrderRecord[] {
     const range = tailRange(tail.trim());
     if (range === undefined) return [];
-    return this.selectByTail.all(range.low, range.high, clampLimit(limit)).map(toOrder);
+    return this.selectByTail.all(range.low, range.high, clampLimit(limit)).map(this.toOrder);
   }
 
   /**
@@ -386,12 +390,12 @@ export class Journal {
       statement = this.db.prepare<unknown[], OrderRow>(`SELECT ${ORDER_COLUMNS} FROM ${from} ${key === '' ? '' : `WHERE ${key} `}ORDER BY id DESC LIMIT ? OFFSET ?`);
       this.listStatements.set(key, statement);
     }
-    return statement.all(...params, clampLimit(query.limit ?? 50), Math.max(0, Math.trunc(query.offset ?? 0))).map(toOrder);
+    return statement.all(...params, clampLimit(query.limit ?? 50), Math.max(0, Math.trunc(query.offset ?? 0))).map(this.toOrder);
   }
 
   /** Every order whose outcome is not final, oldest first: what recovery carries on. */
   unresolved(): OrderRecord[] {
-    return this.selectUnresolved.all().map(toOrder);
+    return this.selectUnresolved.all().map(this.toOrder);
   }
 
   countUnresolved(): number {
@@ -456,7 +460,7 @@ export class Journal {
         status,
         unknownReason,
         httpStatus,
-        attempt.rawResponse === undefined || stillWaiting(attempt.api, o.kind, status) ? null : packText(attempt.rawResponse),
+        attempt.rawResponse === undefined || stillWaiting(attempt.api, o.kind, status) ? null : packAnswer(attempt.rawResponse, attempt.reqMsgId),
       );
     });
   }

@@ -1,5 +1,6 @@
-import { unpackText, type PackedText } from './packed-text';
-import type { Actor, AlarmKind, AlarmRecord, AttemptRecord, EventRecord, OrderItemRecord, OrderRecord, OrderState, RefundRecord, RefundState } from './types';
+import { orderFacts } from './order-body';
+import { unpackText, type PackedText, type UnpackContext } from './packed-text';
+import type { Actor, AlarmKind, AlarmRecord, AttemptRecord, EventRecord, OrderRecord, OrderState, RefundRecord, RefundState } from './types';
 
 /** Rows as SQLite hands them back (snake_case, 0/1 for booleans, JSON as text). */
 
@@ -26,18 +27,20 @@ export interface OrderRow {
   paid_at: string | null;
   alarm: string | null;
   qr_code: string | null;
-  title: string;
-  detail: string | null;
-  items: string | null;
+  /** What the body does not say of title, detail and items (order-body.ts), as JSON. */
+  extra: string | null;
   body_text: PackedText;
 }
 
 export const ORDER_COLUMNS =
   'id, merchant_trans_id, business_day, terminal_id, seq, amount_minor, currency, refunded_minor, state, cancel_requested, ' +
   'unknown_count, next_action_at, pay_deadline, created_at, updated_at, cart_id, acquirement_id, result_code, result_message, ' +
-  'paid_at, alarm, qr_code, title, detail, items, body_text';
+  'paid_at, alarm, qr_code, extra, body_text';
 
-export function toOrder(row: OrderRow): OrderRecord {
+/** `references` resolves the reference bodies that bodies are packed against (reference-bodies.ts). */
+export function toOrder(row: OrderRow, references: Pick<UnpackContext, 'reference'>): OrderRecord {
+  const bodyText = unpackText(row.body_text, references);
+  const { title, detail, items } = orderFacts(bodyText, row.extra);
   return {
     id: row.id,
     merchantTransId: row.merchant_trans_id,
@@ -46,10 +49,10 @@ export function toOrder(row: OrderRow): OrderRecord {
     seq: row.seq,
     amountMinor: row.amount_minor,
     currency: row.currency,
-    title: row.title,
-    detail: row.detail,
-    items: row.items === null ? [] : (JSON.parse(row.items) as OrderItemRecord[]),
-    bodyText: unpackText(row.body_text),
+    title,
+    detail,
+    items,
+    bodyText,
     cartId: row.cart_id,
     state: row.state,
     qrCode: row.qr_code,
@@ -66,12 +69,6 @@ export function toOrder(row: OrderRow): OrderRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
-}
-
-/** Only the fields an order line needs, as they were given: no empty list stored for "no items". */
-export function itemsText(items: readonly OrderItemRecord[]): string | null {
-  if (items.length === 0) return null;
-  return JSON.stringify(items.map((item) => ({ name: item.name, quantity: item.quantity, unitPriceMinor: item.unitPriceMinor })));
 }
 
 export interface EventRow {
@@ -129,7 +126,8 @@ export function toAttempt(row: AttemptRow): AttemptRecord {
     status: row.status,
     unknownReason: row.unknown_reason,
     httpStatus: row.http_status,
-    rawResponse: unpackText(row.raw_response),
+    // An answer is packed against the request id it echoes (packed-text.ts, codec 3).
+    rawResponse: unpackText(row.raw_response, { echo: row.req_msg_id }),
     repeats: row.repeats,
   };
 }

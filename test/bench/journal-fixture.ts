@@ -3,10 +3,11 @@ import { seededRandom } from '../../main/alipay/sandbox/prng';
 import { buildPreCreateBody, type MerchantSetup, type OrderItem } from '../../main/alipay/precreate-body';
 import { localDay, nextDay } from '../../main/journal/business-day';
 import { migrations } from '../../main/journal/migrations';
-import { packText } from '../../main/journal/packed-text';
+import { extraOf } from '../../main/journal/order-body';
+import { packAnswer } from '../../main/journal/packed-text';
 import { reconcileDay } from '../../main/journal/reconcile';
-import { itemsText } from '../../main/journal/row-mapping';
-import { formatMerchantTransId, reverseText } from '../../main/journal/trans-id';
+import { ReferenceBodies } from '../../main/journal/reference-bodies';
+import { formatMerchantTransId } from '../../main/journal/trans-id';
 import { toZReport } from '../../main/journal/z-report';
 import { openDatabase, type SqliteStatement } from '../../native/sqlite';
 
@@ -14,7 +15,8 @@ import { openDatabase, type SqliteStatement } from '../../native/sqlite';
  * A journal as a till would have written it over `days` business days: the same rows the
  * Journal and the engine write per order (order row with its frozen ~1 KB body; events
  * created → sending → qr_ready → paid or cancelling → cancelled; attempts with signed
- * answers as the gateway sends them, identical polls folded), a few refunds, ~0.3% of
+ * answers as the gateway sends them, each echoing its attempt's request id, identical
+ * polls folded; bodies and answers packed as Journal packs them), a few refunds, ~0.3% of
  * orders still unresolved in the last week, every older day closed with its Z report.
  *
  * It writes with plain SQL in one transaction (journal_mode OFF while filling) rather than
@@ -151,9 +153,9 @@ export function buildMillionOrderJournal(file: string, options: MillionOrderOpti
 
   const s: Statements = {
     order: db.prepare<unknown[]>(
-      'INSERT INTO orders (id, merchant_trans_id, rev_trans_id, business_day, terminal_id, seq, amount_minor, currency, refunded_minor, state, ' +
+      'INSERT INTO orders (id, merchant_trans_id, business_day, terminal_id, seq, amount_minor, currency, refunded_minor, state, ' +
         'cancel_requested, unknown_count, next_action_at, pay_deadline, created_at, updated_at, cart_id, acquirement_id, result_code, result_message, ' +
-        'paid_at, alarm, qr_code, title, detail, items, body_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, NULL, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)',
+        'paid_at, alarm, qr_code, extra, body_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, NULL, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)',
     ),
     event: db.prepare<unknown[]>('INSERT INTO events (order_id, at, actor, kind, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     attempt: db.prepare<unknown[]>(
@@ -169,6 +171,8 @@ export function buildMillionOrderJournal(file: string, options: MillionOrderOpti
   };
 
   const bodies = new Map<string, { text: string; amount: number; title: string; detail: string; items: OrderItem[] }>();
+  // As Journal.createOrder packs bodies: against a reference body the journal keeps once.
+  const references = new ReferenceBodies(db);
   const last7 = Math.ceil((total * openDays.length) / days);
   const unresolvedShare = Math.min(1, (total * 0.003) / Math.max(1, last7));
   let unresolved = 0;
@@ -290,7 +294,6 @@ export function buildMillionOrderJournal(file: string, options: MillionOrderOpti
         s.order.run(
           orderId,
           transId,
-          reverseText(transId),
           day,
           terminalId,
           seq,
@@ -307,10 +310,9 @@ export function buildMillionOrderJournal(file: string, options: MillionOrderOpti
           resultMessage,
           paidAt,
           qr,
-          body.title,
-          body.detail,
-          itemsText(body.items),
-          packText(bodyText),
+          // As engine.create journals an order: title and detail as the body has them, the cart's items.
+          extraOf({ title: body.title, detail: body.detail, items: body.items }, bodyText),
+          references.pack(bodyText, createdAt),
         );
         w.flush();
       }
@@ -369,6 +371,8 @@ function info(status: string, id: string, code: string, msg: string) {
 class OrderWriter {
   lastAt: number;
   lastReqMsgId = '';
+  /** The request id of the attempt an answer was built for: the gateway echoes it in the answer's head. */
+  private pendingReqMsgId: string | undefined;
   private acquirementId = '';
   private readonly rows: Array<() => void> = [];
   private readonly token: string;
@@ -405,13 +409,18 @@ class OrderWriter {
     offsetMs: number,
     refundId: number | null = null,
   ): void {
-    const reqMsgId = randomBytesFrom(this.random, 16).toString('hex');
+    const reqMsgId = raw === null ? this.newReqMsgId() : this.pendingReqMsgId!;
+    this.pendingReqMsgId = undefined;
     this.lastReqMsgId = reqMsgId;
     const sent = this.createdAt + offsetMs;
     const received = sent + 180 + (repeats - 1) * 2_000;
     this.lastAt = Math.max(this.lastAt, received);
-    const packed = raw === null ? null : packText(raw);
+    const packed = raw === null ? null : packAnswer(raw, reqMsgId);
     this.rows.push(() => this.s.attempt.run(this.orderId, refundId, api, reqMsgId, sent, received, outcome, resultCode, status, unknownReason, httpStatus, repeats, packed));
+  }
+
+  private newReqMsgId(): string {
+    return randomBytesFrom(this.random, 16).toString('hex');
   }
 
   /** A signed answer as the gateway sends it: head echoing the request, body, RSA-2048 signature. */
@@ -422,7 +431,9 @@ class OrderWriter {
       payCancel: 'alipay.intl.acquiring.common.payCancel',
       refund: 'alipay.intl.acquiring.common.refund',
     }[api];
-    const head = { version: '2.0.4', function: fn, clientId: '2110000000000044', respTime: rfc3339(this.lastAt), reqMsgId: randomBytesFrom(this.random, 16).toString('hex'), reserve: '{}' };
+    // The request id is the attempt's (envelope.ts newReqMsgId); read-response.ts refuses an answer that does not echo it.
+    this.pendingReqMsgId = this.newReqMsgId();
+    const head = { version: '2.0.4', function: fn, clientId: '2110000000000044', respTime: rfc3339(this.lastAt), reqMsgId: this.pendingReqMsgId, reserve: '{}' };
     const signature = randomBytesFrom(this.random, 256).toString('base64');
     return `{"response":{"head":${JSON.stringify(head)},"body":${JSON.stringify(body)}},"signature":"${signature}"}`;
   }

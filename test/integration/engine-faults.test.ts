@@ -213,8 +213,9 @@ describe('checkout engine: a journal that cannot be written', () => {
     await till.waitState(first.id, 'CANCELLED');
     await till.engine.resolveNow();
 
-    // A cart whose frozen body needs pages of its own (random names do not compress).
-    const items = Array.from({ length: 60 }, (_, i) => ({ name: `Item ${i} ${randomBytes(24).toString('hex')}`, quantity: 1, unitPriceMinor: 10 }));
+    // A cart whose order row needs pages of its own: random names do not compress, and the
+    // body cuts each to 64 bytes, so the journal keeps them whole beside it.
+    const items = Array.from({ length: 60 }, (_, i) => ({ name: `Item ${i} ${randomBytes(200).toString('base64')}`, quantity: 1, unitPriceMinor: 10 }));
     const bigCart = { amountMinor: 600, title: 'Big basket', items };
     assert.equal(till.db.pragma('freelist_count', { simple: true }), 0, 'no free pages to fall back on');
     const pages = till.db.pragma('page_count', { simple: true }) as number;

@@ -35,6 +35,15 @@ interface ConfigModule {
 const requireFromBuilder = createRequire(require.resolve('electron-builder/package.json'));
 const configModule = requireFromBuilder('app-builder-lib/out/util/config/config') as ConfigModule;
 const { DebugLogger } = requireFromBuilder('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+// The matcher electron-builder applies to `files`, so the test packs exactly what it would.
+const { FileMatcher } = requireFromBuilder('app-builder-lib/out/fileMatcher') as {
+  FileMatcher: new (
+    from: string,
+    to: string,
+    macroExpander: (pattern: string) => string,
+    patterns: string[],
+  ) => { createFilter(): (file: string, stat: { isDirectory(): boolean }) => boolean };
+};
 
 const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
   main: string;
@@ -76,7 +85,20 @@ describe('electron-builder.yml', () => {
       enableNodeCliInspectArguments: false,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
     });
+  });
+
+  test('packs the host, the renderer build and the bundled preload, and nothing else of the repo', () => {
+    const matcher = new FileMatcher(root, '/', (pattern) => pattern, filePatterns(config.files));
+    const filter = matcher.createFilter();
+    const packed = (file: string): boolean => filter(path.join(root, file), { isDirectory: () => false });
+    for (const file of ['dist/main/electron/app.js', 'dist/renderer/index.html', 'dist/renderer/assets/index-abc123.js', 'dist/preload/preload.js', 'package.json']) {
+      assert.ok(packed(file), `${file} should be packed`);
+    }
+    for (const file of ['dist/renderer/assets/index-abc123.js.map', 'main/electron/app.ts', 'preload/electron/preload.ts', 'renderer/src/main.tsx', 'vite.preload.config.mts', 'dist/test/x.js']) {
+      assert.equal(packed(file), false, `${file} should not be packed`);
+    }
   });
 
   test('ships the compiled app in an asar, without sources, tests or source maps', () => {

@@ -36,9 +36,9 @@ describe('migration 0002 (orders)', () => {
     const db = openTillDatabase(dir);
     try {
       assert.equal(readUserVersion(db), migrations.length);
-      assert.equal(readUserVersion(db), 3);
+      assert.equal(readUserVersion(db), 4);
       assert.equal((db.prepare("SELECT value FROM settings WHERE key = 'locale'").get() as { value: string }).value, 'zh-HK');
-      assert.deepEqual(names(db, 'table'), ['alarms', 'attempts', 'business_days', 'devices', 'events', 'orders', 'refunds', 'sequences', 'settings']);
+      assert.deepEqual(names(db, 'table'), ['alarms', 'attempts', 'business_days', 'devices', 'events', 'orders', 'reference_bodies', 'refunds', 'sequences', 'settings']);
       const strict = db.prepare('PRAGMA table_list').all() as Array<{ name: string; strict: number; schema: string }>;
       for (const t of strict.filter((row) => row.schema === 'main' && !row.name.startsWith('sqlite_'))) assert.equal(t.strict, 1, `${t.name} is STRICT`);
       assert.deepEqual((db.pragma('integrity_check') as Array<{ integrity_check: string }>)[0]?.integrity_check, 'ok');
@@ -57,7 +57,7 @@ describe('migration 0002 (orders)', () => {
       'orders_alarm',
       'orders_cart',
       'orders_day',
-      'orders_rev_trans_id',
+      'orders_trans_id',
       'orders_unresolved',
       'refunds_day',
       'refunds_order',
@@ -71,7 +71,10 @@ describe('migration 0002 (orders)', () => {
       plan(db, "SELECT * FROM orders INDEXED BY orders_unresolved WHERE state IN ('NEW', 'SENDING', 'AWAITING_PAYMENT', 'CANCELLING') ORDER BY id"),
       /SCAN orders USING INDEX orders_unresolved/,
     );
-    assert.match(plan(db, 'SELECT id FROM orders WHERE rev_trans_id >= ? AND rev_trans_id < ?', '21', '22'), /SEARCH orders USING (COVERING )?INDEX orders_rev_trans_id/);
+    // One index on the id read backwards: unique ids, lookup by id and search by the last digits.
+    assert.match(plan(db, 'SELECT id FROM orders WHERE rev_trans_id >= ? AND rev_trans_id < ?', '21', '22'), /SEARCH orders USING (COVERING )?INDEX orders_trans_id/);
+    assert.match(plan(db, 'SELECT id FROM orders WHERE rev_trans_id = ?', '21'), /SEARCH orders USING (COVERING )?INDEX orders_trans_id/);
+    assert.deepEqual(db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'orders' AND name LIKE 'sqlite_autoindex%'").all(), []);
     assert.match(plan(db, 'SELECT id FROM attempts WHERE order_id = ? ORDER BY id DESC LIMIT 1', 1), /attempts_order/);
     assert.match(plan(db, "SELECT id FROM refunds WHERE business_day = ? AND state = 'SUCCEEDED'", '2025-03-14'), /COVERING INDEX refunds_day/);
   });
@@ -106,7 +109,7 @@ describe('migration 0002 (orders)', () => {
   test('what was sent is frozen; final states stay final', () => {
     const { db, journal } = openJournal();
     const order = orderIn(journal, 'AWAITING_PAYMENT');
-    for (const set of ["body_text = 'x'", 'amount_minor = 1', "currency = 'EUR'", "merchant_trans_id = 'X1'", "business_day = '2025-01-01'"]) {
+    for (const set of ["body_text = 'x'", 'amount_minor = 1', "currency = 'EUR'", "merchant_trans_id = 'X1'", "business_day = '2025-01-01'", `extra = '{"title":"forged"}'`]) {
       assert.match(sqliteError(db, `UPDATE orders SET ${set} WHERE id = ?`, order.id), /frozen/, set);
     }
     // Bookkeeping columns are not frozen.
@@ -125,8 +128,8 @@ describe('migration 0002 (orders)', () => {
     const insert = (amount: number, state: string, day: string) =>
       sqliteError(
         db,
-        'INSERT INTO orders (merchant_trans_id, rev_trans_id, business_day, terminal_id, seq, amount_minor, currency, state, created_at, updated_at, title, body_text) ' +
-          "VALUES ('A1', '1A', ?, 'T', 1, ?, 'USD', ?, 0, 0, 't', '{}')",
+        'INSERT INTO orders (merchant_trans_id, business_day, terminal_id, seq, amount_minor, currency, state, created_at, updated_at, body_text) ' +
+          "VALUES ('A1', ?, 'T', 1, ?, 'USD', ?, 0, 0, '{}')",
         day,
         amount,
         state,

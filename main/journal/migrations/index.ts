@@ -2,6 +2,7 @@ import type { Migration } from '../../../native/sqlite';
 import { settingsMigration } from './0001-settings';
 import { ordersMigration } from './0002-orders';
 import { devicesMigration } from './0003-devices';
+import { compactOrdersMigration } from './0004-compact-orders';
 
 /**
  * Every schema step of the till's database, oldest first. To extend: add `NNNN-name.ts`
@@ -12,4 +13,5 @@ export const migrations: readonly Migration[] = Object.freeze([
   settingsMigration,
   ordersMigration,
   devicesMigration,
+  compactOrdersMigration,
 ]);

@@ -1,0 +1,77 @@
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, type BrowserWindowConstructorOptions } from 'electron';
+import { startTillServices } from '../runtime/till-services';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, CUSTOMER_PAGE_URL, TILL_PAGE_URL } from './app-origin';
+import { createAppProtocolHandler } from './app-protocol';
+import { followCustomerDisplay, type CustomerDisplayFollower } from './customer-display';
+import { dataDirFromArgv } from './host-args';
+import { hostPaths } from './host-paths';
+import { createIpcBridge } from './ipc-bridge';
+import { quitCleanly } from './quit-cleanly';
+import { installSessionSecurity } from './session-security';
+import { bringToFront, claimSingleInstance } from './single-instance';
+import { uiSettingsOf } from './ui-settings';
+import { guardEveryWebContents } from './web-contents-guards';
+import { secureWebPreferences } from './web-preferences';
+import { customerWindowOptions, tillWindowOptions } from './window-options';
+
+// The Electron host: wiring only. Every setting it applies is a tested function of its own.
+
+// Both must happen before 'ready'.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+app.enableSandbox();
+guardEveryWebContents(app);
+
+let tillWindow: BrowserWindow | null = null;
+
+if (claimSingleInstance(app, () => bringToFront(tillWindow))) {
+  app.whenReady().then(start).catch((error: unknown) => {
+    dialog.showErrorBox('Alipay Till cannot start', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+}
+
+async function start(): Promise<void> {
+  // A packaged till has no menu: its shortcuts (reload, devtools, quit) are not the cashier's.
+  if (app.isPackaged) Menu.setApplicationMenu(null);
+  const paths = hostPaths();
+  installSessionSecurity(session.defaultSession);
+  protocol.handle(APP_SCHEME, createAppProtocolHandler({ root: paths.rendererDir }));
+
+  const dataDir = dataDirFromArgv(process.argv);
+  const services = await startTillServices({ ...(dataDir !== undefined ? { dataDir } : {}), embeddedSandbox: 'auto' });
+  const bridge = createIpcBridge({ ipcMain, router: services.router });
+  let follower: CustomerDisplayFollower | null = null;
+  quitCleanly(app, {
+    close: async () => {
+      follower?.close();
+      bridge.close();
+      await services.close();
+    },
+    onError: (error) => console.error('closing the till failed:', error instanceof Error ? error.message : error),
+  });
+
+  const ui = uiSettingsOf(services.till.config());
+  const webPreferences = secureWebPreferences({ preload: paths.preload, devTools: !app.isPackaged });
+  const open = (options: BrowserWindowConstructorOptions, url: string, show: (window: BrowserWindow) => void): BrowserWindow => {
+    const window = new BrowserWindow(options);
+    // Before the page loads, so the preload's first call finds its connection.
+    bridge.attach(window.webContents);
+    window.once('ready-to-show', () => show(window));
+    window.loadURL(url).catch((error: unknown) => console.error(`loading ${url} failed:`, error instanceof Error ? error.message : error));
+    return window;
+  };
+
+  tillWindow = open(tillWindowOptions({ kiosk: ui.kiosk, webPreferences }), TILL_PAGE_URL, (window) => window.show());
+  tillWindow.on('closed', () => {
+    tillWindow = null;
+    follower?.close();
+  });
+  if (ui.customerWindow !== 'off') {
+    follower = followCustomerDisplay({
+      screen,
+      // showInactive: the customer display must not take the keyboard from the till.
+      open: (display) => open(customerWindowOptions({ bounds: display.bounds, webPreferences }), CUSTOMER_PAGE_URL, (window) => window.showInactive()),
+    });
+  }
+}

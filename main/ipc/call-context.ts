@@ -1,0 +1,48 @@
+import type { Channel, ReplyOf, RequestOf } from '../../preload/contract';
+import type { ConnectionInfo } from './router-types';
+import type { AlarmRecord } from '../journal/types';
+import type { Till } from '../runtime/open-till';
+import type { FirstAnswers } from './first-answers';
+import type { LockoutPolicy, SupervisorPin } from './supervisor-pin';
+import type { SupervisorSession } from './supervisor-session';
+import type { DevicesAccess } from './till-events';
+
+/** What the router is built from, and what every handler may use. */
+
+export interface RouterHooks {
+  /** The merchant key was generated again (an embedded sandbox must learn its public half). */
+  merchantKeyChanged?(): void | Promise<void>;
+  /** Settings were saved (keys named); e.g. the embedded sandbox re-registers the client id. */
+  settingsChanged?(keys: readonly string[]): void | Promise<void>;
+}
+
+export interface RouterServices {
+  till: Till;
+  hooks?: RouterHooks;
+  /** Where failures without a code are logged (never with a payload). Default: stderr. */
+  log?: (line: string) => void;
+  /** Wall clock for sessions and the PIN lockout; injectable for tests. */
+  now?: () => number;
+  sessionIdleMs?: number;
+  lockout?: LockoutPolicy;
+}
+
+export interface CallContext {
+  till: Till;
+  connection: { info: ConnectionInfo; session: SupervisorSession };
+  pin: SupervisorPin;
+  devices: DevicesAccess;
+  firstAnswers: FirstAnswers;
+  hooks: RouterHooks;
+  now(): number;
+  /** Tells every screen to fetch `till.status` again. */
+  statusChanged(): void;
+  /** Ends the supervisor sessions of every other connection (after a PIN change). */
+  endOtherSessions(): void;
+  /** Tells every screen an alarm changed (cleared by a supervisor). */
+  alarmChanged(alarm: AlarmRecord): void;
+}
+
+export type Handler<C extends Channel> = (ctx: CallContext, request: RequestOf<C>) => ReplyOf<C> | Promise<ReplyOf<C>>;
+
+export type HandlerTable<K extends Channel> = { readonly [C in K]: Handler<C> };

@@ -1,0 +1,92 @@
+import type { DeviceView, TillEvent } from '../../preload/contract';
+import type { TillDevices } from '../devices/checkout-devices';
+import { DeviceConfigStore, hasEnabledDevices } from '../devices/device-config';
+import type { DeviceStatus } from '../devices/device-manager';
+import type { AlarmRecord, OrderRecord, RefundRecord } from '../journal/types';
+import type { ConnectivityStatus } from '../checkout/engine-types';
+import type { Till } from '../runtime/open-till';
+import type { EventHub } from './event-hub';
+import { alarmView, connectivityView, deviceView, orderView, refundView } from './views';
+
+/**
+ * What the screens hear without asking: the engine's order, refund, connectivity and
+ * alarm events, and the devices' state changes, mapped to views and handed to the hub.
+ * The devices are opened lazily (serialport is loaded only when some device exists), so
+ * their listener is attached on first use, from whichever side gets there first.
+ */
+
+export interface DevicesAccess {
+  /** The till's devices, with their state events wired to the screens. */
+  get(): TillDevices;
+  /** Every configured device and its state; [] without loading serialport when none is configured. */
+  views(): DeviceView[];
+  /** Enabled devices whose state needs the cashier's attention. */
+  problems(): DeviceView[];
+  /** Tells the screens the device list changed (saved, removed). */
+  changed(): void;
+}
+
+export interface TillEvents {
+  devices: DevicesAccess;
+  detach(): void;
+}
+
+const FINE_STATES = new Set<DeviceView['state']>(['ready', 'busy']);
+
+export function wireTillEvents(till: Till, hub: EventHub, log: (line: string) => void): TillEvents {
+  const detachers: Array<() => void> = [];
+  const safely = (what: string, build: () => TillEvent) => {
+    try {
+      hub.emit(build());
+    } catch (error) {
+      // Never into the engine's (or the device manager's) emit.
+      log(`router: cannot pass on a ${what} event: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+
+  const engine = till.engine();
+  const onOrder = (order: OrderRecord) => safely('order', () => ({ type: 'order', order: orderView(order) }));
+  const onRefund = (refund: RefundRecord) => safely('refund', () => ({ type: 'refund', refund: refundView(refund) }));
+  const onConnectivity = (status: ConnectivityStatus) => safely('connectivity', () => ({ type: 'connectivity', connectivity: connectivityView(status) }));
+  const onAlarm = (alarm: AlarmRecord) => safely('alarm', () => ({ type: 'alarm', alarm: alarmView(alarm) }));
+  engine.on('order', onOrder);
+  engine.on('refund', onRefund);
+  engine.on('connectivity', onConnectivity);
+  engine.on('alarm', onAlarm);
+  detachers.push(() => {
+    engine.off('order', onOrder);
+    engine.off('refund', onRefund);
+    engine.off('connectivity', onConnectivity);
+    engine.off('alarm', onAlarm);
+  });
+
+  let wired: TillDevices | undefined;
+  const views = (devices: TillDevices): DeviceView[] => devices.store.list().map((d) => deviceView(d, devices.manager.status(d.name)));
+  const get = (): TillDevices => {
+    const devices = till.devices();
+    if (wired !== devices) {
+      wired = devices;
+      const onState = (_status: DeviceStatus) => safely('devices', () => ({ type: 'devices', devices: views(devices) }));
+      devices.manager.on('state', onState);
+      detachers.push(() => devices.manager.off('state', onState));
+    }
+    return devices;
+  };
+  // Nothing configured: nothing to load. A device saved later is wired by get().
+  const anyConfigured = () => wired !== undefined || new DeviceConfigStore(till.db).list().length > 0;
+  if (hasEnabledDevices(till.db)) get();
+
+  const devices: DevicesAccess = {
+    get,
+    views: () => (anyConfigured() ? views(get()) : []),
+    problems: () => (hasEnabledDevices(till.db) ? views(get()).filter((d) => d.enabled && !FINE_STATES.has(d.state)) : []),
+    changed: () => safely('devices', () => ({ type: 'devices', devices: devices.views() })),
+  };
+
+  return {
+    devices,
+    detach() {
+      for (const detach of detachers.splice(0)) detach();
+    },
+  };
+}

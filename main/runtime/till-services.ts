@@ -1,0 +1,144 @@
+import { createPublicKey } from 'node:crypto';
+import * as net from 'node:net';
+import { startSandbox, type SandboxClient, type SandboxHandle } from '../alipay/sandbox/server';
+import type { KeyVault } from '../config/keys';
+import { hasEnabledDevices } from '../devices/device-config';
+import { isTillError } from '../errors';
+import type { RouterServices } from '../ipc/call-context';
+import { createRouter } from '../ipc/router';
+import type { Router } from '../ipc/router-types';
+import { openTill, type Till } from './open-till';
+
+/**
+ * Everything a host (Electron or web) runs behind its screens, started in one call: the
+ * till of a data directory, its engine (recovery of unresolved orders), its devices, the
+ * router, and on a fresh sandbox profile a merchant key and the built-in sandbox gateway
+ * in this process, so `npm start` alone gives a till that takes (pretend) payments. Keys
+ * stay here, in the main process; the hosts only get the router.
+ */
+
+export interface TillServicesOptions {
+  dataDir?: string;
+  /**
+   * 'auto' (default): on the sandbox profile, when nothing answers at gateway.baseUrl, run
+   * the built-in sandbox there. 'never': leave it to `till sandbox` (tests, a shared gateway).
+   */
+  embeddedSandbox?: 'auto' | 'never';
+  log?: (line: string) => void;
+  /** Router settings for tests (clock, session idle time, lockout). */
+  router?: Pick<RouterServices, 'now' | 'sessionIdleMs' | 'lockout'>;
+}
+
+export interface TillServices {
+  till: Till;
+  router: Router;
+  /** The built-in sandbox started here, or null (live profile, 'never', or one already answering). */
+  sandboxUrl: string | null;
+  /** Stops the router, the engine, the devices, the database and the sandbox, in that order. */
+  close(): Promise<void>;
+}
+
+const PROBE_TIMEOUT_MS = 500;
+
+function stderrLog(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** The sandbox profile signs with a generated key, as `till sandbox` does on first use. */
+export async function ensureMerchantKey(vault: KeyVault, log: (line: string) => void): Promise<void> {
+  try {
+    await vault.getMerchantPrivateKey();
+  } catch (error) {
+    if (!isTillError(error, 'KEY_MISSING')) throw error;
+    const info = await vault.generateMerchantKey();
+    log(`Generated a merchant key for this sandbox profile (fingerprint ${info.fingerprint}).`);
+  }
+}
+
+/** This till as the sandbox gateway knows it: its ids and its merchant public key. */
+async function sandboxClientOf(till: Till): Promise<SandboxClient> {
+  const config = till.config();
+  return { clientId: config['client.id'], merchantId: config['merchant.id'], publicKey: createPublicKey(await till.vault.getMerchantPrivateKey()) };
+}
+
+function somethingAnswers(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (answers: boolean) => {
+      socket.destroy();
+      resolve(answers);
+    };
+    socket.setTimeout(PROBE_TIMEOUT_MS, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** The built-in gateway on gateway.baseUrl's port, unless something already serves it; undefined when not started. */
+export async function startEmbeddedSandbox(till: Till, log: (line: string) => void): Promise<SandboxHandle | undefined> {
+  const url = new URL(till.config()['gateway.baseUrl']);
+  if (url.protocol !== 'http:') {
+    log(`gateway.baseUrl ${url.origin} is https: the built-in sandbox is not started here (run \`till sandbox --tls-cert … --tls-key …\`).`);
+    return undefined;
+  }
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const host = hostname === 'localhost' ? '127.0.0.1' : hostname;
+  const port = Number(url.port || '80');
+  if (await somethingAnswers(host, port)) return undefined;
+  try {
+    return await startSandbox({
+      host,
+      port,
+      gatewayPrivateKey: await till.vault.getSandboxGatewayPrivateKey(),
+      clients: [await sandboxClientOf(till)],
+      log,
+    });
+  } catch (error) {
+    // The till still starts: orders wait offline until a gateway answers.
+    log(`The built-in sandbox could not start on ${url.origin}: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+export async function startTillServices(options: TillServicesOptions = {}): Promise<TillServices> {
+  const log = options.log ?? stderrLog;
+  const till = openTill(options.dataDir !== undefined ? { dataDir: options.dataDir } : {});
+  let sandbox: SandboxHandle | undefined;
+  let router: Router | undefined;
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      router?.close();
+      await till.close();
+      await sandbox?.close();
+    })());
+
+  // The sandbox learns the till's new key or ids at once, as a merchant would upload them.
+  const reRegister = async () => {
+    if (sandbox) sandbox.registerClient(await sandboxClientOf(till));
+  };
+
+  try {
+    if (till.sandbox()) {
+      await ensureMerchantKey(till.vault, log);
+      if ((options.embeddedSandbox ?? 'auto') === 'auto') sandbox = await startEmbeddedSandbox(till, log);
+    }
+    till.engine().start();
+    if (hasEnabledDevices(till.db)) till.devices().manager.start();
+    router = createRouter({
+      ...options.router,
+      till,
+      log,
+      hooks: {
+        merchantKeyChanged: reRegister,
+        settingsChanged: async (keys) => {
+          if (keys.includes('client.id') || keys.includes('merchant.id')) await reRegister();
+        },
+      },
+    });
+    return { till, router, sandboxUrl: sandbox?.url ?? null, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
