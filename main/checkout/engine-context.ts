@@ -21,6 +21,8 @@ export interface EngineContext {
   /** Global wait after REQUEST_TRAFFIC_EXCEED_LIMIT. */
   trafficBackoff(untilMs?: number): number;
   move(order: OrderRecord, from: OrderState | readonly OrderState[], patch: OrderPatch, kind: string, detail?: Record<string, unknown>, actor?: Actor): OrderRecord | undefined;
+  /** A change that is not a state transition (unknownCount): journaled, and told to the screens ("checking…"). */
+  note(orderId: number, patch: OrderPatch): OrderRecord;
   backoff(n: number): number;
   /** Backoff for this order's next retry, growing with its consecutive unknown outcomes. */
   retryDelay(orderId: number): number;

@@ -338,6 +338,11 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
         }
         return moved;
       },
+      note: (orderId: number, patch: OrderPatch) => {
+        const updated = this.journal.update(orderId, patch);
+        this.emit('order', updated);
+        return updated;
+      },
       backoff: (n) => backoffDelay(n, this.settings.backoff, this.random),
       retryDelay: (key) => backoffDelay(this.failures.get(key) ?? 1, this.settings.backoff, this.random),
       noteOutcome: (key, unknown) => {

@@ -89,7 +89,7 @@ function afterPreCreate(ctx: EngineContext, order: OrderRecord, attempt: Attempt
       case 'backoff':
         return ctx.trafficBackoff(ctx.now() + ctx.backoff(order.unknownCount + 1));
       case 'query':
-        ctx.journal.update(order.id, { unknownCount: ctx.options.resendsBeforeQuery });
+        ctx.note(order.id, { unknownCount: ctx.options.resendsBeforeQuery });
         return 0;
       case 'alarm':
         ctx.raiseAlarm(o.result.resultCode === 'REPEAT_REQ_INCONSISTENT' ? 'REPEAT_INCONSISTENT' : 'CONFIG', o.result.resultCode, order.id, o.info.message);
@@ -104,8 +104,8 @@ function afterPreCreate(ctx: EngineContext, order: OrderRecord, attempt: Attempt
     return null;
   }
   const n = order.unknownCount + 1;
-  ctx.journal.update(order.id, { unknownCount: n });
   ctx.journal.appendEvent(order.id, 'engine', 'outcome_unknown', resultDetail(attempt));
+  ctx.note(order.id, { unknownCount: n });
   return o.reason === 'unreachable' ? ctx.backoff(n) : Math.min(ctx.backoff(n), 2_000);
 }
 
@@ -127,7 +127,7 @@ async function queryUnknown(ctx: EngineContext, order: OrderRecord): Promise<Ste
     ctx.move(order, 'SENDING', { state: 'CANCELLING' }, 'cancelling', { why: 'outcome unknown past the payment window' });
     return 0;
   }
-  ctx.journal.update(order.id, { unknownCount: 0 });
+  ctx.note(order.id, { unknownCount: 0 });
   return 0;
 }
 

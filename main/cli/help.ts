@@ -20,7 +20,7 @@ Payments (ID: the merchantTransId or its last digits)
 Set-up and diagnosis
   sandbox [--port 8787] [--faults SPEC]       run the built-in sandbox gateway
   keys generate | import-private FILE | import-alipay-public FILE | show-public | status
-       set-isv-token (reads stdin) | delete-isv-token
+       set-isv-token (reads stdin) | delete-isv-token | reset-pin (forgotten supervisor PIN)
   config list | get KEY | set KEY VALUE | unset KEY
   doctor                                      check keychain, keys, gateway and clock
   devices list                                serial ports found and the configured devices with their state

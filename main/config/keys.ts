@@ -233,6 +233,15 @@ export class KeyVault {
     }
   }
 
+  /** Forgets the supervisor PIN (`till keys reset-pin`): the next supervisor sets a new one. */
+  async deleteSupervisorPin(): Promise<boolean> {
+    try {
+      return await this.store.delete(SECRET_ACCOUNTS.supervisorPinHash);
+    } catch (error) {
+      throw fromKeychain(error);
+    }
+  }
+
   /** Whether a supervisor PIN is set; fresh from the keychain. */
   async hasSupervisorPin(): Promise<boolean> {
     return (await this.read(SECRET_ACCOUNTS.supervisorPinHash)) !== null;

@@ -105,6 +105,18 @@ export class SupervisorPin {
     return Number.isSafeInteger(value) && value > 0 ? value : 0;
   }
 
+  /**
+   * A forgotten PIN, by whoever holds a shell on the terminal (the installer): the PIN and
+   * the lockout go; the supervisor screen then asks for a new PIN.
+   */
+  reset(): Promise<boolean> {
+    return this.serially(async () => {
+      const removed = await this.vault.deleteSupervisorPin();
+      this.writeLockout(0, 0, 0);
+      return removed;
+    });
+  }
+
   private writeLockout(failures: number, lockedUntil: number, lockouts: number): void {
     this.settings.setMany({
       [LOCKOUT_SETTINGS.failures]: String(failures),

@@ -40,8 +40,16 @@ export interface Till {
    */
   devices(): TillDevices;
   merchantSetup(): MerchantSetup;
+  /**
+   * After settings were saved while the till runs (supervisor screen): a new gateway client
+   * for gateway/client/merchant changes, the engine's payment window and poll interval for
+   * new polls. The merchant setup is read per order already.
+   */
+  settingsChanged(keys: readonly string[]): void;
   close(): Promise<void>;
 }
+
+const CLIENT_KEYS = /^(gateway\.|client\.id$|merchant\.id$)/;
 
 export function openTill(options: { dataDir?: string } = {}): Till {
   const dataDir = resolveDataDir({ flag: options.dataDir });
@@ -92,6 +100,19 @@ export function openTill(options: { dataDir?: string } = {}): Till {
     },
     devices: getDevices,
     merchantSetup: () => merchantSetup(config()),
+    settingsChanged(keys) {
+      const c = config();
+      if (client && keys.some((key) => CLIENT_KEYS.test(key))) {
+        const old = client;
+        client = undefined;
+        // Requests already in flight on the old client finish (or time out) first.
+        setTimeout(() => void old.close().catch(() => undefined), c['gateway.timeoutMs'] + 1_000).unref();
+      }
+      if (engine) {
+        engine.settings.paymentWindowMs = c['payment.windowSeconds'] * 1000;
+        engine.settings.pollIntervalMs = c['payment.pollIntervalMs'];
+      }
+    },
     async close() {
       await engine?.stop();
       await devices?.close();

@@ -132,6 +132,7 @@ export async function startTillServices(options: TillServicesOptions = {}): Prom
       hooks: {
         merchantKeyChanged: reRegister,
         settingsChanged: async (keys) => {
+          till.settingsChanged(keys);
           if (keys.includes('client.id') || keys.includes('merchant.id')) await reRegister();
         },
       },

@@ -148,12 +148,16 @@ describe('checkout engine: unknown outcomes are resolved, never guessed', { conc
         t.after(() => h.close());
         h.setFaults({ [kind]: 1, processFirst, timeoutHoldMs: 1_000 });
         const till = h.openTill({ settings: { paymentWindowMs: 20_000 }, timeoutMs: kind === 'timeout' ? 250 : 2_000 });
+        const told: Array<{ id: number; unknownCount: number }> = [];
+        till.engine.on('order', (o) => told.push({ id: o.id, unknownCount: o.unknownCount }));
         const order = await till.create();
         const n = till.engine.settings.resendsBeforeQuery;
         await waitUntil(`${n} preCreates and a payQuery were tried`, () => till.journal.attempts(order.id).some((a) => a.api === 'payQuery'));
         const during = till.journal.getOrder(order.id)!;
         assert.equal(during.state, 'SENDING', 'still unresolved');
         assert.equal(during.qrCode, null, 'no QR without a verified S');
+        const counts = told.filter((e) => e.id === order.id).map((e) => e.unknownCount);
+        for (let k = 1; k <= n; k++) assert.ok(counts.includes(k), `the screens heard unknown outcome ${k} ("checking…"): ${counts.join(',')}`);
         const tried = till.journal.attempts(order.id);
         assert.deepEqual(
           tried.slice(0, n + 1).map((a) => `${a.api}:${a.outcome}`),

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { OrderView, RefundView, TillEvent } from '../../preload/contract';
+import { fingerprint } from '../../main/config/key-material';
 import type { TillServices } from '../../main/runtime/till-services';
 import { insideKeyringSession, payQr, removeTempDirs } from '../support/cli-runner';
 import { assertNothingSecretLeaked, freshDataDir, screen, startServices, transcript, type Screen } from './ipc-kit';
@@ -179,6 +180,9 @@ if (insideKeyringSession(__filename, 'router order tests')) {
       const pub = await supervisor.ok('keys.publicKey', {});
       assert.match(pub.publicKeyPem, /^-----BEGIN PUBLIC KEY-----/);
       assert.equal(pub.fingerprint, status.merchantFingerprint);
+      // Sandbox: answers are verified with the gateway's own key, and that is what is shown.
+      const gatewayPem = (await services.till.vault.getSandboxGatewayPublicKey()).export({ type: 'spki', format: 'pem' }) as string;
+      assert.deepEqual([status.alipayKeyPresent, status.alipayKeyValid, status.alipayFingerprint, status.alipayKeyIsMerchantKey], [true, true, fingerprint(gatewayPem), false]);
       await supervisor.fails('keys.generate', {}, 'KEY_EXISTS', 'merchantPrivateKey');
     });
 

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { SECRET_ACCOUNTS, createKeychain } from '../../native/keychain';
 import { LOCKOUT_SETTINGS } from '../../main/ipc/supervisor-pin';
 import type { TillServices } from '../../main/runtime/till-services';
-import { insideKeyringSession, removeTempDirs } from '../support/cli-runner';
+import { ensureBuilt, expectJson, insideKeyringSession, removeTempDirs, till } from '../support/cli-runner';
 import { assertNothingSecretLeaked, freshDataDir, screen, startServices, type Screen } from './ipc-kit';
 
 const PIN = '0582937146';
@@ -147,6 +147,19 @@ if (insideKeyringSession(__filename, 'router supervisor tests')) {
       } finally {
         await keychain.set(SECRET_ACCOUNTS.supervisorPinHash, stored);
       }
+      await a.ok('supervisor.login', { pin: NEW_PIN });
+    });
+
+    test('a forgotten PIN: `till keys reset-pin` removes it and the lockout; the screen then sets a new one', async () => {
+      ensureBuilt();
+      const a = screen(services, 'screen A');
+      for (let i = 0; i < 5; i++) await a.call('supervisor.login', { pin: WRONG });
+      await a.fails('supervisor.login', { pin: NEW_PIN }, 'PIN_LOCKED');
+      assert.deepEqual(expectJson(await till(['--json', 'keys', 'reset-pin'], { dataDir }), 0), { ok: true, removed: true });
+      assert.equal(services.till.settings.get(LOCKOUT_SETTINGS.lockedUntil), '0');
+      await a.fails('supervisor.login', { pin: NEW_PIN }, 'PIN_NOT_SET');
+      await a.ok('supervisor.setupPin', { pin: NEW_PIN });
+      await a.ok('supervisor.logout', {});
       await a.ok('supervisor.login', { pin: NEW_PIN });
     });
 

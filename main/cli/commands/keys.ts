@@ -1,14 +1,15 @@
 import fs from 'node:fs';
 import { TillError } from '../../errors';
+import { SupervisorPin } from '../../ipc/supervisor-pin';
 import { parse } from '../args';
 import { EXIT, UsageError } from '../output';
 import type { CommandContext } from '../till';
 import { withTill } from '../with-till';
 
 const USAGE =
-  'till keys generate [--replace] | import-private FILE [--replace] | import-alipay-public FILE | show-public | status | set-isv-token | delete-isv-token';
+  'till keys generate [--replace] | import-private FILE [--replace] | import-alipay-public FILE | show-public | status | set-isv-token | delete-isv-token | reset-pin';
 
-const VERBS = ['generate', 'import-private', 'import-alipay-public', 'show-public', 'status', 'set-isv-token', 'delete-isv-token'];
+const VERBS = ['generate', 'import-private', 'import-alipay-public', 'show-public', 'status', 'set-isv-token', 'delete-isv-token', 'reset-pin'];
 
 function readKeyFile(file: string, field: string): string {
   try {
@@ -82,6 +83,12 @@ export function run(ctx: CommandContext): Promise<number> {
         const removed = await till.vault.deleteIsvToken();
         out.result({ ok: true, removed });
         out.say(removed ? 'ISV access token removed.' : 'No ISV access token was stored.');
+        return EXIT.ok;
+      }
+      case 'reset-pin': {
+        const removed = await new SupervisorPin(till.vault, till.settings, Date.now).reset();
+        out.result({ ok: true, removed });
+        out.say(removed ? 'Supervisor PIN removed and the lockout cleared: the supervisor screen asks for a new PIN.' : 'No supervisor PIN was set; the lockout is cleared.');
         return EXIT.ok;
       }
       default:

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { createPublicKey } from 'node:crypto';
 import { parseFaults } from '../../alipay/sandbox/faults';
 import { startSandbox } from '../../alipay/sandbox/server';
-import { TillError, isTillError } from '../../errors';
+import { TillError } from '../../errors';
+import { ensureMerchantKey } from '../../runtime/till-services';
 import { parse, stringOption } from '../args';
 import { EXIT, UsageError } from '../output';
 import type { CommandContext } from '../till';
@@ -47,15 +48,8 @@ export function run(ctx: CommandContext): Promise<number> {
     const key = stringOption(values, 'tls-key');
     if ((cert === undefined) !== (key === undefined)) throw new UsageError(`--tls-cert and --tls-key go together\nusage: ${USAGE}`);
 
-    let merchantKey;
-    try {
-      merchantKey = await till.vault.getMerchantPrivateKey();
-    } catch (error) {
-      if (!isTillError(error, 'KEY_MISSING')) throw error;
-      const info = await till.vault.generateMerchantKey();
-      ctx.out.say(`Generated a merchant key for this sandbox profile (fingerprint ${info.fingerprint}).`);
-      merchantKey = await till.vault.getMerchantPrivateKey();
-    }
+    await ensureMerchantKey(till.vault, (line) => ctx.out.say(line));
+    const merchantKey = await till.vault.getMerchantPrivateKey();
     const handle = await startSandbox({
       port,
       host,
