@@ -54,7 +54,11 @@ if [[ -z "${TILL_START_PREPARED:-}" ]]; then
 
   # NOTES.md §9: Electron's binary may not be downloadable; the web host does not need it.
   export ELECTRON_SKIP_BINARY_DOWNLOAD=1
-  if [[ ! -e node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  # keytar is optional so that `npm install` succeeds before libsecret-1-dev is installed (npm
+  # runs no script of ours before building dependencies); now that system-deps installed it,
+  # a missing native module means: install again.
+  if [[ ! -e node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]] \
+    || ! node -e "require('keytar'); require('better-sqlite3')" >/dev/null 2>&1; then
     step "npm ci"
     npm ci
   fi
