@@ -76,11 +76,14 @@ fi
 
 # --- the host ----------------------------------------------------------------------------------
 if [[ "$web" -eq 0 ]] && electron="$(electron_binary)"; then
-  step "starting the till (Electron)"
-  exec "$electron" "$REPO" "${args[@]}"
-fi
-
-if [[ "$web" -eq 0 ]]; then
+  if [[ "$(id -u)" -eq 0 ]]; then
+    # Electron refuses root unless its sandbox is switched off, which the till never does.
+    say "Electron does not run as root with its sandbox on: starting the web host instead (run as the kiosk user for the app)."
+  else
+    step "starting the till (Electron)"
+    exec "$electron" "$REPO" "${args[@]}"
+  fi
+elif [[ "$web" -eq 0 ]]; then
   say "Electron's binary is not installed here: starting the web host instead."
 fi
 exec node "$REPO/dist/main/web/start-web.js" "${args[@]}"

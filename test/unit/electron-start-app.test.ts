@@ -34,11 +34,13 @@ before(() => {
     path.join(shimBin, 'node'),
     `#!/bin/sh\nif [ "$1" = "${root}/dist/main/web/start-web.js" ]; then printf '%s\\n' web "$@" > "${dir}/ran"; exit 0; fi\nexec "${process.execPath}" "$@"\n`,
   );
+  // The uid the script sees: tests run as root on CI, the till as a kiosk user.
+  writeScript(path.join(shimBin, 'id'), `#!/bin/sh\nif [ "$1" = "-u" ]; then echo "\${FAKE_UID:-1000}"; exit 0; fi\nexec /usr/bin/id "$@"\n`);
 });
 
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function start(args: string[], electronDist: string): { ran: string[]; stderr: string; status: number | null } {
+function start(args: string[], electronDist: string, uid = '1000'): { ran: string[]; stderr: string; status: number | null } {
   fs.rmSync(path.join(dir, 'ran'), { force: true });
   const result = spawnSync('bash', [script, ...args], {
     cwd: root,
@@ -50,6 +52,7 @@ function start(args: string[], electronDist: string): { ran: string[]; stderr: s
       TILL_START_PREPARED: '1',
       TILL_DATA_DIR: path.join(dir, 'data'),
       ELECTRON_OVERRIDE_DIST_PATH: electronDist,
+      FAKE_UID: uid,
     },
   });
   const ranFile = path.join(dir, 'ran');
@@ -63,6 +66,13 @@ describe('scripts/start-app.sh', () => {
     assert.equal(status, 0, stderr);
     assert.deepEqual(ran, ['electron', root, '--data-dir', '/srv/till']);
     assert.doesNotMatch(stderr, NOT_INSTALLED);
+  });
+
+  test('as root (Electron would need its sandbox off): says so in one line and starts the web host', () => {
+    const { ran, stderr, status } = start(['--no-browser'], withElectron, '0');
+    assert.equal(status, 0, stderr);
+    assert.deepEqual(ran, ['web', path.join(root, 'dist/main/web/start-web.js'), '--no-browser']);
+    assert.equal(stderr.split('\n').filter((line) => /does not run as root/.test(line)).length, 1);
   });
 
   test('without the binary says so in one line and starts the web host with the arguments', () => {
