@@ -91,6 +91,7 @@ export function openTillDatabase(dataDir: string, options: OpenTillDatabaseOptio
     db = openDatabase(tillDatabasePath(dir), {
       migrations,
       readonly,
+      onUpgrade: (from, to) => process.stderr.write(`Upgrading the journal ${tillDatabasePath(dir)} from schema ${from} to ${to}; on a large journal this takes a minute or two…\n`),
       ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
     });
   } catch (error) {

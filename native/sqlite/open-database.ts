@@ -11,6 +11,11 @@ export interface OpenDatabaseOptions {
   readonly?: boolean;
   /** Path to a better_sqlite3.node built for the running ABI (Electron's differs from Node's). */
   nativeBinding?: string;
+  /**
+   * Called before an existing file is migrated (not a new one): an upgrade of a big journal
+   * can take a minute, and whoever waits at the terminal should know why.
+   */
+  onUpgrade?: (from: number, to: number) => void;
 }
 
 /** Long enough to ride out another process's checkpoint or migration, short enough to report. */
@@ -41,6 +46,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions): Sqlite
         );
       }
     } else {
+      if (version > 0 && version < latest) options.onUpgrade?.(version, latest);
       migrate(db, options.migrations, target);
     }
     return db;

@@ -197,6 +197,19 @@ describe('openDatabase', () => {
     }
   });
 
+  test('onUpgrade is called before an existing file is migrated, not for a new or current one', () => {
+    const file = path.join(freshDir(), 'till.sqlite');
+    const second: Migration = { version: 2, name: 'extra', up: (db) => db.exec('CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT;') };
+    const calls: Array<[number, number]> = [];
+    const onUpgrade = (from: number, to: number) => calls.push([from, to]);
+    openDatabase(file, { migrations: parentChild, onUpgrade }).close();
+    assert.deepEqual(calls, [], 'a new file is created, not upgraded');
+    openDatabase(file, { migrations: [...parentChild, second], onUpgrade }).close();
+    assert.deepEqual(calls, [[1, 2]]);
+    openDatabase(file, { migrations: [...parentChild, second], onUpgrade }).close();
+    assert.deepEqual(calls, [[1, 2]], 'a current file is not upgraded');
+  });
+
   test('refuses special SQLite names instead of opening something else', () => {
     for (const name of [':memory:', 'file:till.sqlite?mode=memory', ' till.sqlite']) {
       expectDatabaseError(() => openDatabase(name, { migrations: parentChild }), 'DATABASE_OPEN_FAILED');
