@@ -14,15 +14,8 @@ cd "$REPO"
 # real data directory first so the till keeps its journal across runs.
 export TILL_DATA_DIR="${TILL_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/alipay-till}"
 
-step() { printf '\n==> %s\n' "$*"; }
-say() { printf 'start: %s\n' "$*" >&2; }
-
-secret_service_reachable() {
-  [[ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ]] || return 1
-  command -v dbus-send >/dev/null 2>&1 || return 1
-  timeout 5 dbus-send --session --dest=org.freedesktop.secrets --print-reply \
-    /org/freedesktop/secrets org.freedesktop.DBus.Peer.Ping >/dev/null 2>&1
-}
+# shellcheck source=scripts/start-common.sh
+. "$REPO/scripts/start-common.sh"
 
 # Prints the Electron executable when it is installed. Reads what the electron package's
 # index.js reads (path.txt under its dist/), without requiring it: requiring it tries to
@@ -47,32 +40,8 @@ for arg in "$@"; do
   if [[ "$arg" == "--web" ]]; then web=1; else args+=("$arg"); fi
 done
 
-# --- first pass: prepare the machine and the build (skipped after the re-exec below) ----------
-if [[ -z "${TILL_START_PREPARED:-}" ]]; then
-  step "system packages and Node"
-  bash scripts/system-deps.sh
-
-  # NOTES.md §9: Electron's binary may not be downloadable; the web host does not need it.
-  export ELECTRON_SKIP_BINARY_DOWNLOAD=1
-  # keytar is optional so that `npm install` succeeds before libsecret-1-dev is installed (npm
-  # runs no script of ours before building dependencies); now that system-deps installed it,
-  # a missing native module means: install again.
-  if [[ ! -e node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]] \
-    || ! node -e "require('keytar'); require('better-sqlite3')" >/dev/null 2>&1; then
-    step "npm ci"
-    npm ci
-  fi
-
-  step "npm run build"
-  npm run build
-
-  if ! secret_service_reachable; then
-    step "no Secret Service reachable: starting a private unlocked gnome-keyring for this session"
-    say "secrets stored in it are gone when this session ends"
-    exec sh "$REPO/test/support/keyring-session.sh" \
-      env TILL_START_PREPARED=1 HOME="$HOME" TILL_DATA_DIR="$TILL_DATA_DIR" bash "$REPO/scripts/start-app.sh" "$@"
-  fi
-fi
+# --- first pass: prepare the machine and the build (skipped after the re-exec) -----------------
+prepare_and_reexec "$REPO/scripts/start-app.sh" "$@"
 
 # --- the host ----------------------------------------------------------------------------------
 if [[ "$web" -eq 0 ]] && electron="$(electron_binary)"; then
