@@ -5,6 +5,7 @@ import { benchDurableCreate, benchMillionOrders } from './journal-bench';
 import { benchResolution } from './resolution-bench';
 import { benchProtocol } from './protocol';
 import { benchRoundTrips } from './round-trips';
+import { benchScreens } from './screens-bench';
 
 /** `npm run bench`: prints figures; goals are shown beside them, nothing is asserted. */
 async function main(): Promise<void> {
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
   benchCliStart(root);
   process.stdout.write('\n');
   benchDevices();
+  process.stdout.write('\n');
+  await benchScreens();
   process.stdout.write('\n');
   benchDurableCreate();
   await benchResolution();
