@@ -1,12 +1,15 @@
+import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, type BrowserWindowConstructorOptions } from 'electron';
 import { startTillServices } from '../runtime/till-services';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, CUSTOMER_PAGE_URL, TILL_PAGE_URL } from './app-origin';
 import { createAppProtocolHandler } from './app-protocol';
 import { followCustomerDisplay, type CustomerDisplayFollower } from './customer-display';
+import { EXPORT_FOLDER_NAME, saveExportsWithoutDialog } from './export-downloads';
 import { dataDirFromArgv } from './host-args';
 import { hostPaths } from './host-paths';
 import { createIpcBridge } from './ipc-bridge';
 import { quitCleanly } from './quit-cleanly';
+import { reloadWhenGone } from './reload-when-gone';
 import { installSessionSecurity } from './session-security';
 import { bringToFront, claimSingleInstance } from './single-instance';
 import { uiSettingsOf } from './ui-settings';
@@ -36,10 +39,11 @@ async function start(): Promise<void> {
   if (app.isPackaged) Menu.setApplicationMenu(null);
   const paths = hostPaths();
   installSessionSecurity(session.defaultSession);
+  saveExportsWithoutDialog(session.defaultSession, { folder: () => path.join(app.getPath('downloads'), EXPORT_FOLDER_NAME), log: (line) => console.log(line) });
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ root: paths.rendererDir }));
 
   const dataDir = dataDirFromArgv(process.argv);
-  const services = await startTillServices({ ...(dataDir !== undefined ? { dataDir } : {}), embeddedSandbox: 'auto' });
+  const services = await startTillServices({ ...(dataDir !== undefined ? { dataDir } : {}), embeddedSandbox: 'auto', owner: 'Electron app' });
   const bridge = createIpcBridge({ ipcMain, router: services.router });
   let follower: CustomerDisplayFollower | null = null;
   quitCleanly(app, {
@@ -53,16 +57,17 @@ async function start(): Promise<void> {
 
   const ui = uiSettingsOf(services.till.config());
   const webPreferences = secureWebPreferences({ preload: paths.preload, devTools: !app.isPackaged });
-  const open = (options: BrowserWindowConstructorOptions, url: string, show: (window: BrowserWindow) => void): BrowserWindow => {
+  const open = (name: string, options: BrowserWindowConstructorOptions, url: string, show: (window: BrowserWindow) => void): BrowserWindow => {
     const window = new BrowserWindow(options);
     // Before the page loads, so the preload's first call finds its connection.
     bridge.attach(window.webContents);
+    reloadWhenGone(window.webContents, { name, log: (line) => console.error(line) });
     window.once('ready-to-show', () => show(window));
     window.loadURL(url).catch((error: unknown) => console.error(`loading ${url} failed:`, error instanceof Error ? error.message : error));
     return window;
   };
 
-  tillWindow = open(tillWindowOptions({ kiosk: ui.kiosk, webPreferences }), TILL_PAGE_URL, (window) => window.show());
+  tillWindow = open('till', tillWindowOptions({ kiosk: ui.kiosk, webPreferences }), TILL_PAGE_URL, (window) => window.show());
   tillWindow.on('closed', () => {
     tillWindow = null;
     follower?.close();
@@ -71,7 +76,7 @@ async function start(): Promise<void> {
     follower = followCustomerDisplay({
       screen,
       // showInactive: the customer display must not take the keyboard from the till.
-      open: (display) => open(customerWindowOptions({ bounds: display.bounds, webPreferences }), CUSTOMER_PAGE_URL, (window) => window.showInactive()),
+      open: (display) => open('customer', customerWindowOptions({ bounds: display.bounds, webPreferences }), CUSTOMER_PAGE_URL, (window) => window.showInactive()),
     });
   }
 }

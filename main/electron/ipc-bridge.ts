@@ -4,7 +4,9 @@ import { isTrustedSender, type InvokeEventLike } from './sender-check';
 
 /**
  * `ipcMain` → router. Each window has its own router connection (so a supervisor session
- * belongs to one window and ends with it); its events go back to that window only.
+ * belongs to one window and ends with it); its events go back to that window only. A new
+ * document in the window (a reload, a crashed page reloaded) gets a new connection, as a
+ * new WebSocket does in the web host: a reload ends the supervisor session.
  */
 
 /** Raised by the host, not the router: the caller is not one of our pages. */
@@ -20,6 +22,8 @@ export interface BridgedWebContents {
   isDestroyed(): boolean;
   send(channel: string, ...args: unknown[]): void;
   once(event: 'destroyed', listener: () => void): unknown;
+  /** A document committed in the main frame (not a same-document hash change). */
+  on(event: 'did-navigate', listener: () => void): unknown;
 }
 
 export interface IpcBridge {
@@ -64,15 +68,24 @@ export function createIpcBridge(options: { ipcMain: IpcMainLike; router: Router 
     entry.connection.close();
   }
 
+  function connect(contents: BridgedWebContents): void {
+    const connection = router.connect({ host: 'electron', label: `webContents#${contents.id}` });
+    const unsubscribe = connection.subscribe((event: TillEvent) => {
+      if (!contents.isDestroyed()) contents.send(IPC_EVENT, event);
+    });
+    connections.set(contents.id, { connection, unsubscribe });
+  }
+
   return {
     attach(contents) {
       if (connections.has(contents.id)) return;
-      const connection = router.connect({ host: 'electron', label: `webContents#${contents.id}` });
-      const unsubscribe = connection.subscribe((event: TillEvent) => {
-        if (!contents.isDestroyed()) contents.send(IPC_EVENT, event);
-      });
-      connections.set(contents.id, { connection, unsubscribe });
+      connect(contents);
       contents.once('destroyed', () => detach(contents.id));
+      contents.on('did-navigate', () => {
+        if (!connections.has(contents.id)) return;
+        detach(contents.id);
+        connect(contents);
+      });
     },
     close() {
       ipcMain.removeHandler(IPC_INVOKE);

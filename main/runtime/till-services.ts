@@ -1,12 +1,14 @@
 import { createPublicKey } from 'node:crypto';
 import * as net from 'node:net';
 import { startSandbox, type SandboxClient, type SandboxHandle } from '../alipay/sandbox/server';
+import { ensureDataDir, resolveDataDir } from '../config/data-dir';
 import type { KeyVault } from '../config/keys';
 import { hasEnabledDevices } from '../devices/device-config';
 import { isTillError } from '../errors';
 import type { RouterServices } from '../ipc/call-context';
 import { createRouter } from '../ipc/router';
 import type { Router } from '../ipc/router-types';
+import { claimTillHost } from './host-lock';
 import { openTill, type Till } from './open-till';
 
 /**
@@ -25,6 +27,8 @@ export interface TillServicesOptions {
    */
   embeddedSandbox?: 'auto' | 'never';
   log?: (line: string) => void;
+  /** Named to a second till refused on the same data directory: "web host", "Electron app". */
+  owner?: string;
   /** Router settings for tests (clock, session idle time, lockout). */
   router?: Pick<RouterServices, 'now' | 'sessionIdleMs' | 'lockout'>;
 }
@@ -102,15 +106,28 @@ export async function startEmbeddedSandbox(till: Till, log: (line: string) => vo
 
 export async function startTillServices(options: TillServicesOptions = {}): Promise<TillServices> {
   const log = options.log ?? stderrLog;
-  const till = openTill(options.dataDir !== undefined ? { dataDir: options.dataDir } : {});
+  const dataDir = ensureDataDir(resolveDataDir({ flag: options.dataDir }));
+  // Before the journal is opened (or migrated) and anything starts: a second app stops here.
+  const releaseHost = claimTillHost(dataDir, options.owner ?? 'till app');
+  let till: Till;
+  try {
+    till = openTill({ dataDir });
+  } catch (error) {
+    releaseHost();
+    throw error;
+  }
   let sandbox: SandboxHandle | undefined;
   let router: Router | undefined;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       router?.close();
-      await till.close();
-      await sandbox?.close();
+      try {
+        await till.close();
+        await sandbox?.close();
+      } finally {
+        releaseHost();
+      }
     })());
 
   // The sandbox learns the till's new key or ids at once, as a merchant would upload them.

@@ -47,7 +47,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const stop = stopRequested();
 
-  const services = await startTillServices({ ...(args.dataDir !== undefined ? { dataDir: args.dataDir } : {}), embeddedSandbox: 'auto' });
+  const services = await startTillServices({ ...(args.dataDir !== undefined ? { dataDir: args.dataDir } : {}), embeddedSandbox: 'auto', owner: 'web host' });
   const windows: LaunchedChromium[] = [];
   let web: WebHost;
   try {

@@ -2,3 +2,4 @@ export { openDatabase, BUSY_TIMEOUT_MS, type OpenDatabaseOptions } from './open-
 export { migrate, validateMigrations, readUserVersion, type Migration } from './migrate';
 export { DatabaseError, isDatabaseError, type DatabaseErrorCode } from './database-error';
 export { sqliteErrorCode, type SqliteDatabase, type SqliteStatement, type SqliteRunResult } from './sqlite-database';
+export { tryLockFile, type FileLock } from './file-lock';

@@ -23,9 +23,15 @@ export function benchDurableCreate(count = 2000): void {
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
     const start = process.hrtime.bigint();
-    const ids = journal.allocateOrderId('TBENCH001');
-    const { bodyText } = buildPreCreateBody({ merchantTransId: ids.merchantTransId, amountMinor: 239 + i, currency: 'USD', title: 'Coffee and cake', items: [{ name: 'Latte', quantity: 2, unitPriceMinor: 100 }] }, SETUP);
-    journal.createOrder({ ...ids, terminalId: 'TBENCH001', amountMinor: 239 + i, currency: 'USD', title: 'Coffee and cake', detail: null, items: [], bodyText, cartId: null }, 'cashier');
+    // As the engine creates an order: number, frozen body and row in one durable commit.
+    journal.createNextOrder(
+      'TBENCH001',
+      (ids) => {
+        const { bodyText } = buildPreCreateBody({ merchantTransId: ids.merchantTransId, amountMinor: 239 + i, currency: 'USD', title: 'Coffee and cake', items: [{ name: 'Latte', quantity: 2, unitPriceMinor: 100 }] }, SETUP);
+        return { amountMinor: 239 + i, currency: 'USD', title: 'Coffee and cake', detail: null, items: [{ name: 'Latte', quantity: 2, unitPriceMinor: 100 }], bodyText, cartId: null };
+      },
+      'cashier',
+    );
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   db.close();

@@ -196,6 +196,34 @@ if (insideKeyringSession(__filename, 'web host start-up tests')) {
       assert.equal(await accepts(sandboxPort), false, 'the embedded gateway is closed');
     });
 
+    test('one till app per data directory: a second host is refused naming the first, the `till` commands still run beside it; after a SIGKILL the next starts', async () => {
+      const { dir } = await dataDir();
+      const args = ['--no-browser', '--port', '0', '--data-dir', dir];
+      const first = startWeb(args, {});
+      const [, url] = await first.waitFor(/^ready (\S+)$/m);
+      const second = startWeb(args, {});
+      assert.deepEqual(await second.exit, { code: 1, signal: null }, second.stderr());
+      const escapedDir = dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      assert.match(
+        second.stderr(),
+        new RegExp(`^start-web: the web host \\(pid ${first.child.pid}, since \\d{4}-\\d\\d-\\d\\dT[^)]+\\) is already running the till on ${escapedDir}; one till app per data directory: use that one, or stop it first \\[TILL_ALREADY_RUNNING\\]$`, 'm'),
+      );
+      assert.doesNotMatch(second.stdout(), /ready/);
+      assert.doesNotMatch(second.stderr(), /sandbox/i, 'refused before a second sandbox gateway was started');
+
+      const orders = await till(['orders', '--json'], { dataDir: dir });
+      assert.equal(orders.status, 0, describeRun(orders));
+      const status = await bridgeCall(url!, 'till.status', {});
+      assert.equal((status['result'] as { ok: boolean }).ok, true, 'the first till still answers');
+
+      // The kernel drops the lock with the process: a till killed by a power cut leaves none behind.
+      first.child.kill('SIGKILL');
+      await first.exit;
+      const next = startWeb(args, {});
+      await next.waitFor(/^ready \S+$/m);
+      assert.deepEqual(await stop(next, 'SIGTERM'), { code: 0, signal: null });
+    });
+
     test('no display: Chromium is not started, the URL is printed with the reason, SIGINT ends it with 0', async () => {
       const { dir } = await dataDir();
       const run = startWeb(['--data-dir', dir], { TILL_CHROMIUM: '/usr/bin/chromium' });

@@ -159,6 +159,27 @@ describe('IPC bridge', () => {
     assert.deepEqual(connection?.calls, []);
   });
 
+  test('a new document in the window (reload, crashed page reloaded) gets a new connection; the old one is closed with its session', async () => {
+    const { ipcMain, router, bridge } = setup();
+    const till = new FakeWebContents(3);
+    bridge.attach(till);
+    await ipcMain.call(fromFrame(till), 'supervisor.login', { pin: '1234' });
+    till.emit('did-navigate');
+    const [before, after] = router.connections;
+    assert.equal(before?.closed, true);
+    assert.equal(before?.listeners.size, 0);
+    assert.equal(after?.closed, false);
+    await ipcMain.call(fromFrame(till), 'till.status', {});
+    assert.deepEqual(after?.calls, [{ channel: 'till.status', request: {} }]);
+    assert.equal(before?.calls.length, 1, 'the old connection gets no more calls');
+    after?.push(STATUS_EVENT);
+    assert.deepEqual(till.sent, [{ channel: IPC_EVENT, args: [STATUS_EVENT] }]);
+    till.destroy();
+    till.emit('did-navigate');
+    assert.equal(router.connections.length, 2, 'a destroyed window is not reconnected');
+    assert.equal(after?.closed, true);
+  });
+
   test('a router that throws still answers with data', async () => {
     const ipcMain = new FakeIpcMain();
     const router = new RecordingRouter();
