@@ -43,6 +43,22 @@ describe('translate', () => {
     assert.equal(translate('no slots'), 'no slots');
   });
 
+  test('{name|one|other} picks the words by the number\'s plural category; # is the number', () => {
+    const heading = 'Day {day} — {count|# order|# orders}';
+    assert.equal(translate(heading, { day: '2026-11-26', count: 1 }), 'Day 2026-11-26 — 1 order');
+    assert.equal(translate(heading, { day: '2026-11-26', count: 0 }), 'Day 2026-11-26 — 0 orders');
+    assert.equal(translate(heading, { day: '2026-11-26', count: 12 }), 'Day 2026-11-26 — 12 orders');
+    assert.equal(translate('{n|# item|# items}', { n: 1 }, 'zh-HK'), '1 items', 'zh-HK has no singular form');
+    assert.deepEqual(placeholders(heading), ['count', 'day']);
+    assert.equal(translate(heading, { day: 'x' }), 'Day x — {count|# order|# orders}', 'an unfilled slot stays visible');
+  });
+
+  test('no catalog still says "(s)": plurals go through {name|one|other}', () => {
+    for (const [locale, catalog] of Object.entries(CATALOGS)) {
+      for (const [key, text] of Object.entries(catalog)) assert.doesNotMatch(text, /\w\(s\)/, `${locale} ${key}`);
+    }
+  });
+
   test('a value is inserted as text, never read as another slot', () => {
     assert.equal(translate('{a} {b}', { a: '{b}', b: 'x' }), '{b} x');
   });

@@ -12,7 +12,7 @@ export const en = {
 
   'banner.reconnecting': 'Connection to the till lost — reconnecting…',
   'banner.sandbox': 'SANDBOX — test payments only, no money moves',
-  'banner.offline': 'Offline: the payment gateway cannot be reached. {count} order(s) waiting for an outcome.',
+  'banner.offline': 'Offline: the payment gateway cannot be reached. {count|# order|# orders} waiting for an outcome.',
   'banner.devices': 'Device problem: {list}',
   'banner.noKey': 'No merchant key: the till cannot take payments. A supervisor must generate one.',
 
@@ -106,7 +106,7 @@ export const en = {
   'day.close': 'Close day',
   'day.closedNotice': 'Day {day} closed.',
   'day.closedAt': 'Closed {at}',
-  'day.heading': 'Day {day} — {count} order(s)',
+  'day.heading': 'Day {day} — {count|# order|# orders}',
   'day.noOrders': 'No orders on this day.',
   'day.count': 'Count',
   'day.amount': 'Amount',
@@ -123,7 +123,7 @@ export const en = {
   'day.kind.PENDING_REFUND': 'Refund pending',
   'day.kind.OPEN_ALARM': 'Alarm',
   'day.queryNow': 'Query now',
-  'day.resolved': 'Checked: {count} order(s) still unresolved.',
+  'day.resolved': 'Checked: {count|# order|# orders} still unresolved.',
   'day.cancelOrder': 'Cancel order',
   'day.cancelled': 'Cancel requested for {id}.',
   'day.refund': 'Refund',
@@ -167,9 +167,9 @@ export const en = {
   'settings.optional': 'optional',
   'settings.locale.en': 'English',
   'settings.locale.zh-HK': '繁體中文 (香港)',
-  'settings.save': 'Save {count} change(s)',
+  'settings.save': 'Save {count|# change|# changes}',
   'settings.reset': 'Undo changes',
-  'settings.saved': 'Saved {count} change(s).',
+  'settings.saved': 'Saved {count|# change|# changes}.',
 
   'keys.merchantKey': 'Merchant key (in the keychain)',
   'keys.pairConsistent': 'Private and public key match',

@@ -20,7 +20,7 @@ function makeI18n(locale: Locale): I18n {
   const catalog = catalogFor(locale);
   const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
   const timeFormat = new Intl.DateTimeFormat(locale, { timeStyle: 'short' });
-  const t = (key: MessageKey, params?: Params) => translate(catalog[key], params);
+  const t = (key: MessageKey, params?: Params) => translate(catalog[key], params, locale);
   return {
     locale,
     t,
