@@ -31,8 +31,7 @@ export function claimTillHost(dataDir: string, what: string, now: () => Date = (
     throw error;
   }
   if (lock === undefined) {
-    const owner = readOwner(dataDir);
-    const who = owner === undefined ? 'another till app' : `the ${owner.what} (pid ${owner.pid}, since ${owner.since})`;
+    const who = describeHolder(dataDir);
     throw new TillError('TILL_ALREADY_RUNNING', `${who} is already running the till on ${dataDir}; one till app per data directory: use that one, or stop it first`);
   }
   const owner: HostOwner = { pid: process.pid, what, since: now().toISOString() };
@@ -43,6 +42,28 @@ export function claimTillHost(dataDir: string, what: string, now: () => Date = (
     // A full disk must not stop the till that holds the lock; a refusal then names no one.
   }
   return () => lock.release();
+}
+
+/**
+ * Who runs the till app on this data directory, or null when none does (`till doctor`).
+ * Takes the lock for a moment when it is free; a lock file that cannot be made means no app
+ * could be running there either.
+ */
+export function tillHostHolder(dataDir: string): string | null {
+  let lock;
+  try {
+    lock = tryLockFile(path.join(dataDir, HOST_LOCK_FILE));
+  } catch {
+    return null;
+  }
+  if (lock === undefined) return describeHolder(dataDir);
+  lock.release();
+  return null;
+}
+
+function describeHolder(dataDir: string): string {
+  const owner = readOwner(dataDir);
+  return owner === undefined ? 'another till app' : `the ${owner.what} (pid ${owner.pid}, since ${owner.since})`;
 }
 
 function readOwner(dataDir: string): HostOwner | undefined {

@@ -425,6 +425,7 @@ if (insideKeyringSession(__filename, 'till CLI payment tests')) {
         assert.equal(check?.verdict, 'ok', `${name}: ${JSON.stringify(checks)}`);
       }
       assert.ok(names.includes('data'));
+      assert.equal(checks.find((c) => c.name === 'till app')?.detail, 'none is running on this data directory');
       assert.match(checks.find((c) => c.name === 'gateway')!.detail as string, /SANDBOX/);
     });
   });

@@ -213,6 +213,8 @@ if (insideKeyringSession(__filename, 'web host start-up tests')) {
 
       const orders = await till(['orders', '--json'], { dataDir: dir });
       assert.equal(orders.status, 0, describeRun(orders));
+      const doctor = JSON.parse((await till(['doctor', '--json'], { dataDir: dir })).stdout) as { checks: { name: string; detail: string }[] };
+      assert.match(doctor.checks.find((c) => c.name === 'till app')?.detail ?? '', new RegExp(`^the web host \\(pid ${first.child.pid}, since [^)]+\\) is running on this data directory$`));
       const status = await bridgeCall(url!, 'till.status', {});
       assert.equal((status['result'] as { ok: boolean }).ok, true, 'the first till still answers');
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { isTillError } from '../../main/errors';
-import { claimTillHost, HOST_LOCK_FILE } from '../../main/runtime/host-lock';
+import { claimTillHost, HOST_LOCK_FILE, tillHostHolder } from '../../main/runtime/host-lock';
 import { tryLockFile } from '../../native/sqlite';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'till-host-lock-'));
@@ -53,7 +53,9 @@ test('another process holding the lock refuses it here; when that process is SIG
 
 test('claimTillHost names the holder to the second claimant, and frees the directory on release', () => {
   const dir = freshDir();
+  assert.equal(tillHostHolder(dir), null);
   const release = claimTillHost(dir, 'web host', () => new Date('2026-11-26T09:30:00.000Z'));
+  assert.equal(tillHostHolder(dir), `the web host (pid ${process.pid}, since 2026-11-26T09:30:00.000Z)`);
   assert.throws(
     () => claimTillHost(dir, 'Electron app'),
     (error: unknown) =>
@@ -61,6 +63,7 @@ test('claimTillHost names the holder to the second claimant, and frees the direc
       error.message === `the web host (pid ${process.pid}, since 2026-11-26T09:30:00.000Z) is already running the till on ${dir}; one till app per data directory: use that one, or stop it first`,
   );
   release();
+  assert.equal(tillHostHolder(dir), null, 'asking did not take the lock');
   claimTillHost(dir, 'Electron app')();
 });
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseRfc3339 } from '../../alipay/rfc3339';
 import { isTillError } from '../../errors';
+import { tillHostHolder } from '../../runtime/host-lock';
 import type { Till } from '../../runtime/open-till';
 import { parse } from '../args';
 import { EXIT } from '../output';
@@ -86,7 +87,11 @@ async function gatewayChecks(till: Till): Promise<Check[]> {
 export function run(ctx: CommandContext): Promise<number> {
   parse(ctx.args, {}, { min: 0, max: 0, usage: 'till doctor' });
   return withTill(ctx, async (till) => {
-    const checks: Check[] = [{ name: 'data', verdict: 'ok', detail: `${till.dataDir} (profile ${till.profile.id}${till.sandbox() ? ', SANDBOX' : ''})` }];
+    const holder = tillHostHolder(till.dataDir);
+    const checks: Check[] = [
+      { name: 'data', verdict: 'ok', detail: `${till.dataDir} (profile ${till.profile.id}${till.sandbox() ? ', SANDBOX' : ''})` },
+      { name: 'till app', verdict: 'ok', detail: holder === null ? 'none is running on this data directory' : `${holder} is running on this data directory` },
+    ];
     const keys = await keyChecks(till);
     checks.push(...keys);
     if (keys.every((c) => c.verdict !== 'fail')) checks.push(...(await gatewayChecks(till)));
