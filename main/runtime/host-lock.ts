@@ -6,6 +6,8 @@ import { TillError } from '../errors';
 /** In the data directory, beside till.sqlite. */
 export const HOST_LOCK_FILE = 'host.lock';
 const OWNER_FILE = 'host.lock.owner';
+/** Long enough to outlast `till doctor` looking at the lock, short enough not to be noticed. */
+const CLAIM_WAIT_MS = 500;
 
 export interface HostOwner {
   pid: number;
@@ -25,7 +27,7 @@ export interface HostOwner {
 export function claimTillHost(dataDir: string, what: string, now: () => Date = () => new Date()): () => void {
   let lock;
   try {
-    lock = tryLockFile(path.join(dataDir, HOST_LOCK_FILE));
+    lock = tryLockFile(path.join(dataDir, HOST_LOCK_FILE), { waitMs: CLAIM_WAIT_MS });
   } catch (error) {
     if (isDatabaseError(error)) throw new TillError(error.code, error.message, { cause: error });
     throw error;
@@ -46,8 +48,8 @@ export function claimTillHost(dataDir: string, what: string, now: () => Date = (
 
 /**
  * Who runs the till app on this data directory, or null when none does (`till doctor`).
- * Takes the lock for a moment when it is free; a lock file that cannot be made means no app
- * could be running there either.
+ * Takes the lock for a moment when it is free (an app starting meanwhile waits for it); a
+ * lock file that cannot be made means no app could be running there either.
  */
 export function tillHostHolder(dataDir: string): string | null {
   let lock;

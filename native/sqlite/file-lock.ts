@@ -9,17 +9,18 @@ export interface FileLock {
 
 /**
  * Takes an exclusive lock on `file` for as long as this process wants it, or returns
- * undefined at once when another connection (in this process or another) holds it.
+ * undefined when another connection (in this process or another) still holds it after
+ * `waitMs` (default 0: at once).
  *
  * A SQLite file in rollback-journal mode held in an open `BEGIN EXCLUSIVE`: SQLite's own
  * POSIX/Windows byte-range locks, which the kernel releases when the holder exits, even on
  * SIGKILL or power loss, so a crashed till never leaves a stale lock behind (a pid file
  * would). Nothing is ever written to it.
  */
-export function tryLockFile(file: string, nativeBinding?: string): FileLock | undefined {
+export function tryLockFile(file: string, options: { waitMs?: number; nativeBinding?: string } = {}): FileLock | undefined {
   let db: Database.Database;
   try {
-    db = new Database(file, { timeout: 0, ...(nativeBinding === undefined ? {} : { nativeBinding }) });
+    db = new Database(file, { timeout: options.waitMs ?? 0, ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }) });
   } catch (cause) {
     throw new DatabaseError('DATA_DIR_UNWRITABLE', `cannot create the lock file ${file}: ${cause instanceof Error ? cause.message : String(cause)}`, { file, cause });
   }

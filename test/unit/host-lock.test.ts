@@ -51,6 +51,25 @@ test('another process holding the lock refuses it here; when that process is SIG
   release();
 });
 
+test('a claim waits out a momentary holder (`till doctor` looking) instead of refusing', async () => {
+  const dir = freshDir();
+  const file = path.join(dir, HOST_LOCK_FILE);
+  const peek = spawn(
+    process.execPath,
+    ['--import', 'tsx', '-e', `const l = require(${JSON.stringify(path.resolve(__dirname, '../../native/sqlite'))}).tryLockFile(${JSON.stringify(file)}); console.log(l ? 'held' : 'refused'); setTimeout(() => l.release(), 150);`],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    peek.stdout!.setEncoding('utf8').on('data', (text: string) => (text.includes('held') ? resolve() : reject(new Error(text))));
+    peek.once('exit', (code) => reject(new Error(`the peek exited with ${code}`)));
+  });
+  const started = Date.now();
+  const release = claimTillHost(dir, 'web host');
+  assert.ok(Date.now() - started >= 50, 'it did wait for the holder');
+  release();
+  await new Promise((resolve) => peek.once('close', resolve));
+});
+
 test('claimTillHost names the holder to the second claimant, and frees the directory on release', () => {
   const dir = freshDir();
   assert.equal(tillHostHolder(dir), null);
