@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,19 +26,27 @@ test('a held lock is refused to a second holder in this process until it is rele
   assert.equal(fs.statSync(file).size, 0);
 });
 
-test('another process holding the lock refuses it here; when that process is SIGKILLed the lock is free', async () => {
-  const dir = freshDir();
-  const file = path.join(dir, HOST_LOCK_FILE);
-  const holder = spawn(
+/** A second process that takes the lock and holds it until killed, or for `releaseAfterMs`. */
+async function holdInChild(file: string, releaseAfterMs?: number): Promise<ChildProcess> {
+  const then = releaseAfterMs === undefined ? 'setInterval(() => {}, 1000)' : `setTimeout(() => l.release(), ${releaseAfterMs})`;
+  const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '-e', `const l = require(${JSON.stringify(path.resolve(__dirname, '../../native/sqlite'))}).tryLockFile(${JSON.stringify(file)}); console.log(l ? 'held' : 'refused'); setInterval(() => {}, 1000);`],
+    ['--import', 'tsx', '-e', `const l = require(${JSON.stringify(path.resolve(__dirname, '../../native/sqlite'))}).tryLockFile(${JSON.stringify(file)}); console.log(l ? 'held' : 'refused'); ${then};`],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => (text.includes('held') ? resolve() : reject(new Error(text))));
+    child.once('exit', (code) => reject(new Error(`the holder exited with ${code}`)));
+  });
+  return child;
+}
+
+const closed = (child: ChildProcess) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('close', resolve)));
+
+test('another process holding the lock refuses it here; when that process is SIGKILLed the lock is free', async () => {
+  const dir = freshDir();
+  const holder = await holdInChild(path.join(dir, HOST_LOCK_FILE));
   try {
-    await new Promise<void>((resolve, reject) => {
-      holder.stdout!.setEncoding('utf8').on('data', (text: string) => (text.includes('held') ? resolve() : reject(new Error(text))));
-      holder.once('exit', (code) => reject(new Error(`the holder exited with ${code}`)));
-    });
     assert.throws(
       () => claimTillHost(dir, 'Electron app'),
       (error: unknown) => isTillError(error, 'TILL_ALREADY_RUNNING') && /^another till app is already running the till on /.test(error.message),
@@ -46,28 +54,18 @@ test('another process holding the lock refuses it here; when that process is SIG
   } finally {
     holder.kill('SIGKILL');
   }
-  await new Promise((resolve) => holder.once('close', resolve));
-  const release = claimTillHost(dir, 'Electron app');
-  release();
+  await closed(holder);
+  claimTillHost(dir, 'Electron app')();
 });
 
 test('a claim waits out a momentary holder (`till doctor` looking) instead of refusing', async () => {
   const dir = freshDir();
-  const file = path.join(dir, HOST_LOCK_FILE);
-  const peek = spawn(
-    process.execPath,
-    ['--import', 'tsx', '-e', `const l = require(${JSON.stringify(path.resolve(__dirname, '../../native/sqlite'))}).tryLockFile(${JSON.stringify(file)}); console.log(l ? 'held' : 'refused'); setTimeout(() => l.release(), 150);`],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    peek.stdout!.setEncoding('utf8').on('data', (text: string) => (text.includes('held') ? resolve() : reject(new Error(text))));
-    peek.once('exit', (code) => reject(new Error(`the peek exited with ${code}`)));
-  });
+  const peek = await holdInChild(path.join(dir, HOST_LOCK_FILE), 150);
   const started = Date.now();
   const release = claimTillHost(dir, 'web host');
   assert.ok(Date.now() - started >= 50, 'it did wait for the holder');
   release();
-  await new Promise((resolve) => peek.once('close', resolve));
+  await closed(peek);
 });
 
 test('claimTillHost names the holder to the second claimant, and frees the directory on release', () => {
