@@ -67,17 +67,26 @@ function untilOrder(
   });
 }
 
-/** A countdown a cashier can read; on a pipe, one line per change instead of redraws. */
-async function awaitPayment(ctx: CommandContext, till: Till, engine: CheckoutEngine, order: OrderRecord): Promise<OrderRecord> {
-  const tty = process.stdout.isTTY === true && !ctx.out.json;
+/**
+ * Ctrl-C cancels the order from the moment its QR can be seen: installed before the QR line
+ * is printed, so a cashier (or a test) that reacts to that line at once finds it in place.
+ * Returns what removes it.
+ */
+function cancelOnCtrlC(ctx: CommandContext, engine: CheckoutEngine, orderId: number): () => void {
   let cancelAsked = false;
   const onInterrupt = () => {
     if (cancelAsked) return;
     cancelAsked = true;
     ctx.out.say('\nCancelling…');
-    engine.cancel(order.id, 'cli');
+    engine.cancel(orderId, 'cli');
   };
   process.on('SIGINT', onInterrupt);
+  return () => process.off('SIGINT', onInterrupt);
+}
+
+/** A countdown a cashier can read; on a pipe, one line per change instead of redraws. */
+async function awaitPayment(ctx: CommandContext, till: Till, engine: CheckoutEngine, order: OrderRecord): Promise<OrderRecord> {
+  const tty = process.stdout.isTTY === true && !ctx.out.json;
   const ticker = tty
     ? setInterval(() => {
         const left = Math.max(0, Math.round(((order.payDeadline ?? Date.now()) - Date.now()) / 1000));
@@ -92,7 +101,6 @@ async function awaitPayment(ctx: CommandContext, till: Till, engine: CheckoutEng
       clearInterval(ticker);
       process.stdout.write('\n');
     }
-    process.off('SIGINT', onInterrupt);
   }
 }
 
@@ -164,12 +172,20 @@ export function run(ctx: CommandContext): Promise<number> {
       report(ctx, till, first);
       return exitFor(first);
     }
-    ctx.out.say(`${money(amountMinor, currency)} — scan to pay: ${first.qrCode}${till.sandbox() ? '  (SANDBOX)' : ''}`);
+    const qrLine = `${money(amountMinor, currency)} — scan to pay: ${first.qrCode}${till.sandbox() ? '  (SANDBOX)' : ''}`;
     if (values['no-wait'] === true) {
+      ctx.out.say(qrLine);
       report(ctx, till, first);
       return EXIT.ok;
     }
-    const final = await awaitPayment(ctx, till, engine, first);
+    const stopListening = cancelOnCtrlC(ctx, engine, first.id);
+    let final: OrderRecord;
+    try {
+      ctx.out.say(qrLine);
+      final = await awaitPayment(ctx, till, engine, first);
+    } finally {
+      stopListening();
+    }
     ctx.out.say(
       final.state === 'PAID'
         ? `${final.merchantTransId}: PAID${final.alarm ? ` (${final.alarm}: a supervisor must decide)` : ''}`
