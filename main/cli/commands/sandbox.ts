@@ -59,17 +59,19 @@ export function run(ctx: CommandContext): Promise<number> {
       ...(values.faults ? { faults: parseFaults(values.faults as string) } : {}),
       ...(stringOption(values, 'public-url') ? { publicBaseUrl: stringOption(values, 'public-url') } : {}),
     });
+    // Listening for Ctrl-C before the URL is printed: whoever reacts to that line at once finds it in place.
+    const stopped = new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
     ctx.out.result({ ok: true, url: handle.url, clientId: config['client.id'], merchantId: config['merchant.id'] });
     ctx.out.say(`Sandbox gateway listening on ${handle.url} (client ${config['client.id']}, merchant ${config['merchant.id']}).`);
     if (handle.url.replace(/\/$/, '') !== config['gateway.baseUrl'].replace(/\/$/, '')) {
       ctx.out.say(`Note: this profile's gateway.baseUrl is ${config['gateway.baseUrl']}; set it with \`till config set gateway.baseUrl ${handle.url}\`.`);
     }
     ctx.out.say('Ctrl-C stops it.');
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await stopped;
     await handle.close();
     return EXIT.ok;
   });
