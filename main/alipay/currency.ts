@@ -1,34 +1,33 @@
 import { TillError } from '../errors';
+import { isoMinorUnits, isPayableCurrency } from '../../preload/contract/minor-units';
 
 /**
- * ISO 4217 currencies and their minor units, taken from the ICU data in the runtime so
- * that no hand-kept table can drift. Money is always an integer count of minor units.
+ * ISO 4217 currencies and their minor units, from the generated ISO table in
+ * preload/contract/iso4217.ts (not from Intl: its digits are display digits, 0 for IDR
+ * where ISO says 2, which would undercharge 100x). Money is always an integer count of
+ * minor units.
  */
 
-let known: Set<string> | undefined;
-
+/** A currency the till can charge in: an ISO 4217 code whose minor unit is a number. */
 export function isKnownCurrency(code: string): boolean {
-  known ??= new Set(Intl.supportedValuesOf('currency'));
-  return known.has(code);
+  return isPayableCurrency(code);
 }
-
-const minorUnitsCache = new Map<string, number>();
 
 export function assertCurrency(code: string, field = 'currency'): void {
   if (!/^[A-Z]{3}$/.test(code)) {
     throw new TillError('CURRENCY_INVALID', `${field} must be a 3-letter ISO 4217 code, got ${JSON.stringify(code.slice(0, 8))}`, { field });
   }
-  if (!isKnownCurrency(code)) throw new TillError('CURRENCY_UNKNOWN', `${field} ${code} is not an ISO 4217 currency`, { field });
+  const digits = isoMinorUnits(code);
+  if (digits === null) {
+    throw new TillError('CURRENCY_UNKNOWN', `${field} ${code} has no minor unit in ISO 4217 (N.A.): it is not a payable currency`, { field });
+  }
+  if (digits === undefined) throw new TillError('CURRENCY_UNKNOWN', `${field} ${code} is not an ISO 4217 currency`, { field });
 }
 
+/** ISO 4217 minor units: USD 2, JPY 0, KWD 3, IDR 2, IQD 3. Throws for what is not payable. */
 export function minorUnits(currency: string): number {
-  let digits = minorUnitsCache.get(currency);
-  if (digits === undefined) {
-    assertCurrency(currency);
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    minorUnitsCache.set(currency, digits);
-  }
-  return digits;
+  assertCurrency(currency);
+  return isoMinorUnits(currency) as number;
 }
 
 /**

@@ -150,7 +150,7 @@ function checkMoney(value: unknown, positive: boolean, path: string, issues: Fie
   if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) {
     issues.push({ path: `${path}.currency`, kind: isPresent(currency) ? 'invalid' : 'missing', problem: 'must be a 3-letter ISO 4217 code' });
   } else if (!isKnownCurrency(currency)) {
-    issues.push({ path: `${path}.currency`, kind: 'currency', problem: `${currency} is not a known currency` });
+    issues.push({ path: `${path}.currency`, kind: 'currency', problem: `${currency} is not a payable ISO 4217 currency (unknown, or its minor unit is N.A.)` });
   }
   const digits = typeof amount === 'number' && Number.isInteger(amount) && amount >= 0 ? String(amount) : amount;
   if (typeof digits !== 'string' || !/^\d+$/.test(digits)) {

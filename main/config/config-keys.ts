@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { SITES } from '../alipay/schemas';
 import { TillError } from '../errors';
+import { isPayableCurrency } from '../../preload/contract/minor-units';
 import { ensureProfile, readProfile, type Profile } from './profile';
 import type { SettingsStore } from './settings-store';
 
@@ -136,11 +137,9 @@ function spkiPins(raw: string): readonly string[] {
   return Object.freeze(pins);
 }
 
-let knownCurrencies: ReadonlySet<string> | undefined;
-
+/** Payable ISO 4217 codes only (the shared ISO table): XAU/XDR ("N.A." minor unit) are refused. */
 function currency(raw: string): string {
-  knownCurrencies ??= new Set(Intl.supportedValuesOf('currency'));
-  if (!/^[A-Z]{3}$/.test(raw) || !knownCurrencies.has(raw)) fail('must be an ISO 4217 currency code such as USD or HKD');
+  if (!/^[A-Z]{3}$/.test(raw) || !isPayableCurrency(raw)) fail('must be a payable ISO 4217 currency code such as USD or HKD (not XAU, XDR or another code without a minor unit)');
   return raw;
 }
 
