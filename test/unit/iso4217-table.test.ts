@@ -10,6 +10,8 @@ import { ISO4217_MINOR_UNITS } from '../../preload/contract/iso4217';
 import { isPayableCurrency, isoMinorUnits } from '../../preload/contract/minor-units';
 import { assertCurrency, formatMinor, minorUnits, parseAmount, toMoney } from '../../main/alipay/currency';
 import { isTillError } from '../../main/errors';
+import { amountLine } from '../../main/devices/display/amount-line';
+import { formatAmount } from '../../main/devices/escpos/money';
 import { formatMoney, fractionDigits, parseAmountText } from '../../renderer/src/money/currency';
 
 const listOne = readFileSync(path.join(path.dirname(require.resolve('currency-codes/package.json')), 'iso-4217-list-one.xml'), 'utf8');
@@ -68,6 +70,13 @@ describe('ISO 4217 table', () => {
     assert.match(formatMoney(1250, 'IQD', 'en'), /1\.250/);
     assert.match(formatMoney(12_345, 'HUF', 'en'), /123\.45/);
     assert.match(formatMoney(100, 'JPY', 'en'), /^¥100$/);
+  });
+
+  test('receipts and the customer display print ISO digits', () => {
+    assert.equal(formatAmount(1_500_000, 'IDR'), 'IDR 15,000.00');
+    assert.equal(formatAmount(1250, 'IQD'), 'IQD 1.250');
+    assert.equal(formatAmount(100, 'KRW'), 'KRW 100');
+    assert.equal(amountLine(1_500_000, 'IDR').trim(), 'IDR 15,000.00');
   });
 
   test('N.A. currencies (XAU, XDR, XXX) and unknown codes are refused with a clear error', () => {
