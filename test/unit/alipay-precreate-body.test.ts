@@ -41,7 +41,7 @@ function throwsTill(fn: () => unknown, code: string, field: string): void {
   });
 }
 
-type Chinese = { businessType: string; goodsInfo?: string; totalQuantity?: string; otherBusinessType?: string };
+type Chinese = { businessType: string; goodsInfo?: string; totalQuantity?: number; otherBusinessType?: string };
 const chinaInfo = (body: Record<string, unknown>): Chinese =>
   (JSON.parse(body.extendInfo as string) as { chinaExtraTransInfo: Chinese }).chinaExtraTransInfo;
 
@@ -232,7 +232,7 @@ describe('extendInfo.chinaExtraTransInfo (tradeInformation)', () => {
       assert.ok(utf8Length(extendInfo) <= 6000, `extendInfo is ${utf8Length(extendInfo)} bytes`);
       const info = chinaInfo(body);
       assert.equal(info.businessType, '4');
-      assert.equal(info.totalQuantity, String((100 * 101) / 2));
+      assert.equal(info.totalQuantity, (100 * 101) / 2);
       const parts = info.goodsInfo!.split('|');
       assert.ok(parts.length >= 1);
       assert.deepEqual(parts, items.slice(0, parts.length).map(goodsPart));
@@ -252,7 +252,7 @@ describe('extendInfo.chinaExtraTransInfo (tradeInformation)', () => {
         const { body } = buildPreCreateBody(input({ items }), merchantSetup());
         assert.ok(utf8Length(body.extendInfo as string) <= 6000);
         const info = chinaInfo(body);
-        assert.equal(info.totalQuantity, String(items.reduce((sum, i) => sum + i.quantity, 0)));
+        assert.equal(info.totalQuantity, items.reduce((sum, i) => sum + i.quantity, 0));
         const expected = items.map(goodsPart);
         const parts = info.goodsInfo!.split('|');
         assert.deepEqual(parts, expected.slice(0, parts.length));
@@ -273,7 +273,7 @@ describe('extendInfo.chinaExtraTransInfo (tradeInformation)', () => {
       { name: 'iPhone XS 256G', quantity: 1, unitPriceMinor: 99900 },
     ];
     const { body } = buildPreCreateBody(input({ items }), merchantSetup());
-    assert.deepEqual(chinaInfo(body), { businessType: '4', goodsInfo: 'pencil^2|eraser big^5|iPhone XS 256G^1', totalQuantity: '8' });
+    assert.deepEqual(chinaInfo(body), { businessType: '4', goodsInfo: 'pencil^2|eraser big^5|iPhone XS 256G^1', totalQuantity: 8 }); // Number in the spec: a JSON number
     assert.equal((body.order as { orderDetail: string }).orderDetail, '2 x pencil, 5 x  eraser|big , 1 x iPhone XS 256G'.replace(/\s+/g, ' '));
   });
 
@@ -292,13 +292,13 @@ describe('extendInfo.chinaExtraTransInfo (tradeInformation)', () => {
     assert.ok(utf8Length(body.extendInfo as string) <= 6000);
     const info = chinaInfo(body);
     assert.equal(info.otherBusinessType, '"'.repeat(1024));
-    assert.equal(info.totalQuantity, '300');
+    assert.equal(info.totalQuantity, 300);
     assert.ok(info.goodsInfo!.length > 0);
   });
 
   test('tradeInformation alone: no items means the configured or default type and no goods', () => {
     assert.deepEqual(tradeInformation([], {}), { businessType: '5' });
     assert.deepEqual(tradeInformation([], { businessType: '4' }), { businessType: '4' });
-    assert.deepEqual(tradeInformation([{ name: 'a^b', quantity: 2, unitPriceMinor: 1 }], {}), { businessType: '4', goodsInfo: 'a b^2', totalQuantity: '2' });
+    assert.deepEqual(tradeInformation([{ name: 'a^b', quantity: 2, unitPriceMinor: 1 }], {}), { businessType: '4', goodsInfo: 'a b^2', totalQuantity: 2 });
   });
 });
