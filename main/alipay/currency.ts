@@ -46,7 +46,7 @@ export function assertAmountMinor(value: number, field = 'amount'): void {
  * Parses what a person types ("2.39", "1,000.50" is refused, "100") into minor units
  * without floating point: the digits are joined as text and read as one integer.
  */
-export function parseAmount(text: string, currency: string, field = 'amount'): number {
+export function parseAmount(text: string, currency: string, field = 'amount', options: { allowZero?: boolean } = {}): number {
   const digits = minorUnits(currency);
   const trimmed = text.trim();
   if (trimmed.startsWith('-')) throw new TillError('AMOUNT_INVALID', `${field} must be greater than zero`, { field });
@@ -60,7 +60,8 @@ export function parseAmount(text: string, currency: string, field = 'amount'): n
   const joined = (whole + fraction.padEnd(digits, '0')).replace(/^0+(?=\d)/, '');
   if (joined.length > 16) throw new TillError('AMOUNT_INVALID', `${field} is over Number(16)`, { field });
   const value = Number(joined);
-  assertAmountMinor(value, field);
+  if (options.allowZero) assertPriceMinor(value, field);
+  else assertAmountMinor(value, field);
   return value;
 }
 
@@ -80,6 +81,22 @@ export interface Money {
 export function toMoney(valueMinor: number, currency: string): Money {
   assertCurrency(currency);
   assertAmountMinor(valueMinor);
+  return { currency, value: String(valueMinor) };
+}
+
+/**
+ * An item's unit price: like an amount, but 0 is allowed (a free item in a paid order).
+ * The spec's itemPrice is a plain Money with no lower bound; only orderAmount must be
+ * positive, and the order total is checked on its own.
+ */
+export function assertPriceMinor(value: number, field = 'price'): void {
+  if (value === 0) return;
+  assertAmountMinor(value, field);
+}
+
+export function toPriceMoney(valueMinor: number, currency: string, field = 'price'): Money {
+  assertCurrency(currency);
+  assertPriceMinor(valueMinor, field);
   return { currency, value: String(valueMinor) };
 }
 

@@ -108,7 +108,8 @@ const riskInfoRule: ObjectRule = {
       maxItems: 100,
       of: {
         kind: 'object',
-        fields: { productName: text(64), productCategory: text(64), productSubCategory: text(64), itemPrice: money() },
+        // itemPrice may be 0 (a free item): the spec gives it no lower bound, unlike orderAmount.
+        fields: { productName: text(64), productCategory: text(64), productSubCategory: text(64), itemPrice: { kind: 'money', positive: false } },
       },
     },
     riskExtendInfo: { kind: 'json', max: 2048 },

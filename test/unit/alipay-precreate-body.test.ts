@@ -8,6 +8,7 @@ import { validate } from '../../main/alipay/field-rules';
 import { buildPreCreateBody, type MerchantSetup, type OrderItem, type PreCreateInput } from '../../main/alipay/precreate-body';
 import { preCreateBodyRule } from '../../main/alipay/schemas';
 import { tradeInformation } from '../../main/alipay/trade-information';
+import { parseItem } from '../../main/cli/parse-items';
 import { utf8Length } from '../../main/alipay/utf8-text';
 import { cashierText, merchantSetup } from '../support/protocol-fixtures';
 
@@ -195,7 +196,18 @@ describe('buildPreCreateBody', () => {
     throwsTill(() => buildPreCreateBody(input({ items: [{ ...item, name: 'a\u0000' }] }), merchantSetup()), 'FIELD_INVALID', 'items[0].name');
     throwsTill(() => buildPreCreateBody(input({ items: [{ ...item, quantity: 0 }] }), merchantSetup()), 'FIELD_INVALID', 'items[0].quantity');
     throwsTill(() => buildPreCreateBody(input({ items: [{ ...item, quantity: 1.5 }] }), merchantSetup()), 'FIELD_INVALID', 'items[0].quantity');
-    throwsTill(() => buildPreCreateBody(input({ items: [{ ...item, unitPriceMinor: 0 }] }), merchantSetup()), 'AMOUNT_INVALID', 'items[0].unitPrice');
+    throwsTill(() => buildPreCreateBody(input({ items: [{ ...item, unitPriceMinor: -1 }] }), merchantSetup()), 'AMOUNT_INVALID', 'items[0].unitPrice');
+    throwsTill(() => buildPreCreateBody(input({ items: [{ ...item, unitPriceMinor: 1.5 }] }), merchantSetup()), 'AMOUNT_INVALID', 'items[0].unitPrice');
+    // A free item (unit price 0) in a paid order: the spec's itemPrice has no lower bound.
+    const free = buildPreCreateBody(input({ items: [item, { ...item, name: 'bag', unitPriceMinor: 0 }] }), merchantSetup());
+    const infos = (free.body.riskInfo as { orderInfos: { itemPrice: unknown }[] }).orderInfos;
+    assert.deepEqual(infos[1]!.itemPrice, { currency: input().currency, value: '0' });
+    // The CLI's --item takes a price of 0 too (ISO digits: IDR 2), but not a negative one.
+    assert.deepEqual(parseItem('Bag@0', 'USD', 1), { name: 'Bag', quantity: 1, unitPriceMinor: 0 });
+    assert.deepEqual(parseItem('Nasi*2@15000.00', 'IDR', 0), { name: 'Nasi', quantity: 2, unitPriceMinor: 1_500_000 });
+    throwsTill(() => parseItem('Bag@-1', 'USD', 3), 'AMOUNT_INVALID', 'items[3].price');
+    // The order total itself must still be positive.
+    throwsTill(() => buildPreCreateBody(input({ amountMinor: 0, items: [{ ...item, unitPriceMinor: 0 }] }), merchantSetup()), 'AMOUNT_INVALID', 'amount');
     throwsTill(() => buildPreCreateBody(input({ items: Array(101).fill(item) }), merchantSetup()), 'FIELD_INVALID', 'items');
     assert.doesNotThrow(() => buildPreCreateBody(input({ items: Array(100).fill(item) }), merchantSetup()));
   });
