@@ -1,34 +1,33 @@
 import { TillError } from '../errors';
+import { isoMinorUnits, isPayableCurrency } from '../../preload/contract/minor-units';
 
 /**
- * ISO 4217 currencies and their minor units, taken from the ICU data in the runtime so
- * that no hand-kept table can drift. Money is always an integer count of minor units.
+ * ISO 4217 currencies and their minor units, from the generated ISO table in
+ * preload/contract/iso4217.ts (not from Intl: its digits are display digits, 0 for IDR
+ * where ISO says 2, which would undercharge 100x). Money is always an integer count of
+ * minor units.
  */
 
-let known: Set<string> | undefined;
-
+/** A currency the till can charge in: an ISO 4217 code whose minor unit is a number. */
 export function isKnownCurrency(code: string): boolean {
-  known ??= new Set(Intl.supportedValuesOf('currency'));
-  return known.has(code);
+  return isPayableCurrency(code);
 }
-
-const minorUnitsCache = new Map<string, number>();
 
 export function assertCurrency(code: string, field = 'currency'): void {
   if (!/^[A-Z]{3}$/.test(code)) {
     throw new TillError('CURRENCY_INVALID', `${field} must be a 3-letter ISO 4217 code, got ${JSON.stringify(code.slice(0, 8))}`, { field });
   }
-  if (!isKnownCurrency(code)) throw new TillError('CURRENCY_UNKNOWN', `${field} ${code} is not an ISO 4217 currency`, { field });
+  const digits = isoMinorUnits(code);
+  if (digits === null) {
+    throw new TillError('CURRENCY_UNKNOWN', `${field} ${code} has no minor unit in ISO 4217 (N.A.): it is not a payable currency`, { field });
+  }
+  if (digits === undefined) throw new TillError('CURRENCY_UNKNOWN', `${field} ${code} is not an ISO 4217 currency`, { field });
 }
 
+/** ISO 4217 minor units: USD 2, JPY 0, KWD 3, IDR 2, IQD 3. Throws for what is not payable. */
 export function minorUnits(currency: string): number {
-  let digits = minorUnitsCache.get(currency);
-  if (digits === undefined) {
-    assertCurrency(currency);
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    minorUnitsCache.set(currency, digits);
-  }
-  return digits;
+  assertCurrency(currency);
+  return isoMinorUnits(currency) as number;
 }
 
 /**
@@ -47,7 +46,7 @@ export function assertAmountMinor(value: number, field = 'amount'): void {
  * Parses what a person types ("2.39", "1,000.50" is refused, "100") into minor units
  * without floating point: the digits are joined as text and read as one integer.
  */
-export function parseAmount(text: string, currency: string, field = 'amount'): number {
+export function parseAmount(text: string, currency: string, field = 'amount', options: { allowZero?: boolean } = {}): number {
   const digits = minorUnits(currency);
   const trimmed = text.trim();
   if (trimmed.startsWith('-')) throw new TillError('AMOUNT_INVALID', `${field} must be greater than zero`, { field });
@@ -61,7 +60,8 @@ export function parseAmount(text: string, currency: string, field = 'amount'): n
   const joined = (whole + fraction.padEnd(digits, '0')).replace(/^0+(?=\d)/, '');
   if (joined.length > 16) throw new TillError('AMOUNT_INVALID', `${field} is over Number(16)`, { field });
   const value = Number(joined);
-  assertAmountMinor(value, field);
+  if (options.allowZero) assertPriceMinor(value, field);
+  else assertAmountMinor(value, field);
   return value;
 }
 
@@ -81,6 +81,22 @@ export interface Money {
 export function toMoney(valueMinor: number, currency: string): Money {
   assertCurrency(currency);
   assertAmountMinor(valueMinor);
+  return { currency, value: String(valueMinor) };
+}
+
+/**
+ * An item's unit price: like an amount, but 0 is allowed (a free item in a paid order).
+ * The spec's itemPrice is a plain Money with no lower bound; only orderAmount must be
+ * positive, and the order total is checked on its own.
+ */
+export function assertPriceMinor(value: number, field = 'price'): void {
+  if (value === 0) return;
+  assertAmountMinor(value, field);
+}
+
+export function toPriceMoney(valueMinor: number, currency: string, field = 'price'): Money {
+  assertCurrency(currency);
+  assertPriceMinor(valueMinor, field);
   return { currency, value: String(valueMinor) };
 }
 

@@ -20,7 +20,10 @@ export type Rule =
   | (Base & { kind: 'datetime' })
   | (Base & { kind: 'date' })
   | (Base & { kind: 'boolean' })
-  | (Base & { kind: 'number'; max: number })
+  /** Number(N): digits; `json` = the spec's type column says Number, so only a JSON number. */
+  | (Base & { kind: 'number'; max: number; json?: boolean })
+  /** Date "yyyy-MM-dd HH:mm" (a real calendar day and clock time), several joined by |. */
+  | (Base & { kind: 'date-minutes'; max: number })
   | (Base & { kind: 'money'; positive?: boolean })
   | (Base & { kind: 'url'; max: number })
   /** A String(N) whose content is a JSON object, checked by `inner` when given. */
@@ -84,8 +87,17 @@ export function validate(value: unknown, rule: Rule, path: string, issues: Field
         issues.push({ path, kind: 'invalid', problem: 'must be true or false' });
       }
       break;
+    case 'date-minutes':
+      if (typeof value !== 'string' || utf8Length(value) > rule.max || !value.split('|').every(isDateMinute)) {
+        issues.push({ path, kind: 'invalid', problem: 'must be yyyy-MM-dd HH:mm (a real date and time), several separated by |' });
+      }
+      break;
     case 'number': {
-      const text = typeof value === 'number' ? String(value) : value;
+      if (rule.json && typeof value !== 'number') {
+        issues.push({ path, kind: 'invalid', problem: 'must be a JSON number (the spec types it Number), not a string' });
+        break;
+      }
+      const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
       if (typeof text !== 'string' || !/^\d+$/.test(text) || text.length > rule.max) {
         issues.push({ path, kind: 'invalid', problem: `must be a whole number of at most ${rule.max} digits` });
       }
@@ -111,6 +123,12 @@ export function validate(value: unknown, rule: Rule, path: string, issues: Field
       break;
   }
   return issues;
+}
+
+/** "2018-10-22 20:49": a calendar day that exists and a 24-hour clock time. */
+function isDateMinute(text: string): boolean {
+  const m = /^(\d{4}-\d{2}-\d{2}) ([01]\d|2[0-3]):[0-5]\d$/.exec(text);
+  return m !== null && isCalendarDate(m[1]!);
 }
 
 function checkString(value: unknown, rule: Extract<Rule, { kind: 'id' | 'text' | 'url' }>, path: string, issues: FieldIssue[]): void {
@@ -150,7 +168,7 @@ function checkMoney(value: unknown, positive: boolean, path: string, issues: Fie
   if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) {
     issues.push({ path: `${path}.currency`, kind: isPresent(currency) ? 'invalid' : 'missing', problem: 'must be a 3-letter ISO 4217 code' });
   } else if (!isKnownCurrency(currency)) {
-    issues.push({ path: `${path}.currency`, kind: 'currency', problem: `${currency} is not a known currency` });
+    issues.push({ path: `${path}.currency`, kind: 'currency', problem: `${currency} is not a payable ISO 4217 currency (unknown, or its minor unit is N.A.)` });
   }
   const digits = typeof amount === 'number' && Number.isInteger(amount) && amount >= 0 ? String(amount) : amount;
   if (typeof digits !== 'string' || !/^\d+$/.test(digits)) {

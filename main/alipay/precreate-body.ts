@@ -1,5 +1,5 @@
 import { TillError } from '../errors';
-import { assertAmountMinor, assertCurrency, toMoney } from './currency';
+import { assertAmountMinor, assertCurrency, assertPriceMinor, toMoney, toPriceMoney } from './currency';
 import { describeIssue, validate } from './field-rules';
 import { MERCHANT_ID_PATTERN, preCreateBodyRule, type Site } from './schemas';
 import { tradeInformation } from './trade-information';
@@ -97,7 +97,7 @@ function checkItems(items: readonly OrderItem[], currency: string): void {
     if (!Number.isSafeInteger(item.quantity) || item.quantity <= 0) {
       throw new TillError('FIELD_INVALID', `${field}.quantity must be a whole number above zero`, { field: `${field}.quantity` });
     }
-    assertAmountMinor(item.unitPriceMinor, `${field}.unitPrice`);
+    assertPriceMinor(item.unitPriceMinor, `${field}.unitPrice`); // 0: a free item
     assertCurrency(currency);
   });
 }
@@ -173,7 +173,7 @@ function riskInfo(items: readonly OrderItem[], currency: string, setup: Merchant
     productName: cutToUtf8Bytes(item.name.trim(), 64),
     productCategory: freeText(item.category, 'item.category', 64),
     productSubCategory: freeText(item.subCategory, 'item.subCategory', 64),
-    itemPrice: toMoney(item.unitPriceMinor, currency),
+    itemPrice: toPriceMoney(item.unitPriceMinor, currency),
   }));
   return { deviceInfo, orderInfos: orderInfos.length ? orderInfos : undefined };
 }

@@ -4,6 +4,7 @@ import type { ApiName } from './functions';
 import type { Outcome, PayCancelData, PayQueryData, PreCreateData, RefundData, ResultInfo } from './outcome';
 import { RESULT_CODES, resultCodeInfo, type ResultStatus } from './result-codes';
 import { MessageRejected, openSignedMessage, verifyOpened } from './signed-message';
+import { utf8Length } from './utf8-text';
 
 /**
  * Turns the bytes of a gateway answer into an Outcome. Order of trust: the signature first
@@ -81,7 +82,8 @@ function successData(body: Record<string, unknown>, expect: Expectation): PreCre
       if (transId !== expect.merchantTransId) mismatch('merchantTransId');
       if (expect.amount && !sameMoney(body.orderAmount, expect.amount)) mismatch('orderAmount');
       const qr = str(body.orderQrCode);
-      if (!qr || qr.length > 1024) throw new MessageRejected('shape', 'a successful preCreate answer has no usable orderQrCode');
+      // String(1024) counted in UTF-8 bytes (NOTES.md §5, the strict reading), not UTF-16 units.
+      if (!qr || utf8Length(qr) > 1024) throw new MessageRejected('shape', 'a successful preCreate answer has no usable orderQrCode');
       return {
         merchantTransId: transId!,
         orderQrCode: qr,

@@ -108,7 +108,8 @@ const riskInfoRule: ObjectRule = {
       maxItems: 100,
       of: {
         kind: 'object',
-        fields: { productName: text(64), productCategory: text(64), productSubCategory: text(64), itemPrice: money() },
+        // itemPrice may be 0 (a free item): the spec gives it no lower bound, unlike orderAmount.
+        fields: { productName: text(64), productCategory: text(64), productSubCategory: text(64), itemPrice: { kind: 'money', positive: false } },
       },
     },
     riskExtendInfo: { kind: 'json', max: 2048 },
@@ -130,11 +131,12 @@ export const tradeInformationRule: ObjectRule = {
     checkInTime: { kind: 'date' },
     checkOutTime: { kind: 'date' },
     flightNumber: text(1024),
-    // 'text', not 'id': the format itself has a space (yyyy-MM-dd HH:mm); the pattern is the check.
-    departureTime: { kind: 'text', max: 1024, pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(\|\d{4}-\d{2}-\d{2} \d{2}:\d{2})*$/, hint: 'must be yyyy-MM-dd HH:mm' },
+    // Real days and clock times, not just the shape (2018-02-30 25:61 is refused).
+    departureTime: { kind: 'date-minutes', max: 1024 },
     admissionNoticeUrl: { kind: 'url', max: 1024 },
     goodsInfo: { kind: 'text', max: 4096, pattern: /^[^|^]+\^\d+(\|[^|^]+\^\d+)*$/, hint: 'must be SKU_name^quantity, several separated by |' },
-    totalQuantity: { kind: 'number', max: 16 },
+    // The spec's type column says Number (its example: 8), unlike the String fields around it.
+    totalQuantity: { kind: 'number', max: 16, json: true },
     otherBusinessType: text(1024),
   },
   refine(value): FieldIssue | undefined {

@@ -23,12 +23,13 @@ function goodsName(name: string): string {
   return cutToUtf8Bytes(name.replace(/[|^]/g, ' ').replace(/\s+/g, ' ').trim(), 64) || 'item';
 }
 
-export function tradeInformation(items: readonly OrderItem[], setup: Pick<MerchantSetup, 'businessType' | 'otherBusinessType'>): Record<string, string> {
+export function tradeInformation(items: readonly OrderItem[], setup: Pick<MerchantSetup, 'businessType' | 'otherBusinessType'>): Record<string, string | number> {
   const type = setup.businessType || (items.length ? '4' : '5');
-  const info: Record<string, string> = { businessType: type };
+  const info: Record<string, string | number> = { businessType: type };
   const other = type.split('|').includes('5') && setup.otherBusinessType ? cutToUtf8Bytes(setup.otherBusinessType.trim(), 1024) : undefined;
   if (type.split('|').includes('4') && items.length) {
-    const totalQuantity = String(items.reduce((sum, item) => sum + item.quantity, 0));
+    // A JSON number: the spec types totalQuantity Number (the other fields are String).
+    const totalQuantity = items.reduce((sum, item) => sum + item.quantity, 0);
     // Room left for the goods list once everything else of extendInfo is written.
     const rest = utf8Length(JSON.stringify({ chinaExtraTransInfo: { ...info, goodsInfo: '', totalQuantity, otherBusinessType: other } }));
     const escapedBudget = EXTEND_INFO_MAX_BYTES - rest;

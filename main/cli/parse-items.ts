@@ -9,6 +9,7 @@ export function parseItem(text: string, currency: string, index: number): OrderI
   return {
     name: m[1]!.trim(),
     quantity: m[2] === undefined ? 1 : Number(m[2]),
-    unitPriceMinor: parseAmount(m[3]!, currency, `items[${index}].price`),
+    // 0 is a free item; the order total must still be above zero (checked by the body builder).
+    unitPriceMinor: parseAmount(m[3]!, currency, `items[${index}].price`, { allowZero: true }),
   };
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { SITES } from '../alipay/schemas';
 import { TillError } from '../errors';
+import { isPayableCurrency } from '../../preload/contract/minor-units';
 import { ensureProfile, readProfile, type Profile } from './profile';
 import type { SettingsStore } from './settings-store';
 
@@ -136,19 +137,27 @@ function spkiPins(raw: string): readonly string[] {
   return Object.freeze(pins);
 }
 
-let knownCurrencies: ReadonlySet<string> | undefined;
-
+/** Payable ISO 4217 codes only (the shared ISO table): XAU/XDR ("N.A." minor unit) are refused. */
 function currency(raw: string): string {
-  knownCurrencies ??= new Set(Intl.supportedValuesOf('currency'));
-  if (!/^[A-Z]{3}$/.test(raw) || !knownCurrencies.has(raw)) fail('must be an ISO 4217 currency code such as USD or HKD');
+  if (!/^[A-Z]{3}$/.test(raw) || !isPayableCurrency(raw)) fail('must be a payable ISO 4217 currency code such as USD or HKD (not XAU, XDR or another code without a minor unit)');
   return raw;
 }
 
-/** The gateway accepts one type or several joined by "|" (tradeInformation.businessType). */
+/**
+ * The gateway accepts types 1-5, one or several joined by "|" (tradeInformation.businessType),
+ * but 1 (hotel), 2 (air) and 3 (study) need fields a till cannot fill (hotelName and
+ * check-in dates, flight numbers and departure times, an admission notice URL): every
+ * sale would fail. The till fills 4 (goods: goodsInfo and totalQuantity from the items)
+ * and 5 (other: trade.otherBusinessType, checked across keys in assertConsistent).
+ */
 function businessType(raw: string): string {
-  if (!/^[1-5](\|[1-5])*$/.test(raw)) fail('must be 1 (hotel), 2 (air), 3 (study), 4 (goods) or 5 (other), or several joined by |');
+  if (!/^[1-5](\|[1-5])*$/.test(raw)) fail('must be 4 (goods) or 5 (other), or 4|5');
   const types = raw.split('|');
   if (new Set(types).size !== types.length) fail('lists a type twice');
+  const unfillable = types.filter((type) => !['4', '5'].includes(type));
+  if (unfillable.length) {
+    fail(`type ${unfillable.join(', ')} needs fields the till cannot fill (1 hotel: hotelName, checkInTime, checkOutTime; 2 air: flightNumber, departureTime; 3 study: admissionNoticeUrl); use 4 (goods) or 5 (other)`);
+  }
   return raw;
 }
 
@@ -186,7 +195,7 @@ const CONFIG_SPECS = {
   settleContractId: optional('Settlement contract ID; empty uses the contract default.', printable(64)),
   notifyUrl: optional('URL where Alipay posts payment notifications (for a merchant back end; the till itself polls).', httpUrl({ maxBytes: 256, httpOnlyOnLoopback: false })),
   merchantRedirectUrl: optional('URL the wallet opens after a successful payment.', httpUrl({ maxBytes: 512, httpOnlyOnLoopback: false })),
-  'trade.businessType': optional('Trade business type 1-5 (or several joined by |). Empty: 4 when items are given, else 5.', businessType),
+  'trade.businessType': optional('Trade business type: 4 (goods) or 5 (other, needs trade.otherBusinessType), or 4|5; 1-3 need fields the till cannot fill. Empty: 4 when items are given, else 5.', businessType),
   'trade.otherBusinessType': optional('Description of the business when the type is 5 (other).', text(256)),
   'payment.windowSeconds': required('Seconds a QR stays payable before the order is cancelled.', '120', integer(10, 7200)),
   'payment.pollIntervalMs': required('Milliseconds between payment status queries while waiting.', '2000', integer(500, 60_000)),
@@ -267,6 +276,22 @@ export function getConfig(store: SettingsStore): TillConfig {
   return Object.freeze(config) as TillConfig;
 }
 
+/**
+ * Rules across keys, checked on the settings as they would be after a change, so that a
+ * configuration that fails every sale cannot be saved: type 5 (other) carries
+ * otherBusinessType, which only trade.otherBusinessType can fill.
+ */
+function assertConsistent(values: ReadonlyMap<string, string>): void {
+  const type = values.get('trade.businessType') ?? '';
+  if (type.split('|').includes('5') && !values.get('trade.otherBusinessType')) {
+    throw new TillError(
+      'CONFIG_INVALID',
+      `trade.otherBusinessType must be set when trade.businessType is ${type} (type 5 "other" needs a description of the business); set both together, or use 4`,
+      { field: 'trade.otherBusinessType' },
+    );
+  }
+}
+
 /** Validates and stores; '' on an optional key unsets it (its default is '' anyway). */
 export function setConfig(store: SettingsStore, key: string, raw: string): void {
   setConfigValues(store, { [key]: raw });
@@ -276,6 +301,12 @@ export function setConfig(store: SettingsStore, key: string, raw: string): void 
 export function setConfigValues(store: SettingsStore, values: Readonly<Record<string, string>>): void {
   const entries = Object.entries(values);
   for (const [key, raw] of entries) parseConfigValue(key, raw);
+  const merged = new Map<string, string>(storedValues(store));
+  for (const [key, raw] of entries) {
+    if (raw === '') merged.delete(key);
+    else merged.set(key, raw);
+  }
+  assertConsistent(merged);
   store.transaction(() => {
     for (const [key, raw] of entries) {
       if (raw === '') store.delete(key);
@@ -287,6 +318,9 @@ export function setConfigValues(store: SettingsStore, values: Readonly<Record<st
 /** Removes the stored value so the default applies again; returns whether one was stored. */
 export function unsetConfig(store: SettingsStore, key: string): boolean {
   assertConfigKey(key);
+  const merged = new Map<string, string>(storedValues(store));
+  merged.delete(key);
+  assertConsistent(merged);
   return store.delete(key);
 }
 

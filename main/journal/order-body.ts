@@ -98,7 +98,7 @@ function linesOf(body: Record<string, unknown>): Line[] | undefined {
   const lines: Line[] = [];
   for (const info of risk.orderInfos) {
     const price = isObject(info) && isObject(info.itemPrice) ? info.itemPrice.value : undefined;
-    if (!isObject(info) || typeof info.productName !== 'string' || !isCount(price)) return undefined;
+    if (!isObject(info) || typeof info.productName !== 'string' || !isPrice(price)) return undefined;
     lines.push({ name: info.productName, unitPriceMinor: Number(price) });
   }
   return lines;
@@ -123,6 +123,11 @@ function goodsInfo(extendInfo: unknown): string[] | undefined {
   }
   const info = isObject(parsed) && isObject(parsed.chinaExtraTransInfo) ? parsed.chinaExtraTransInfo : undefined;
   return typeof info?.goodsInfo === 'string' ? info.goodsInfo.split('|') : undefined;
+}
+
+/** A unit price as the body carries it: 0 is a free item. */
+function isPrice(value: unknown): value is string {
+  return typeof value === 'string' && /^(0|[1-9][0-9]{0,15})$/.test(value);
 }
 
 function isCount(value: unknown): value is string {

@@ -194,7 +194,8 @@ export const REQUEST_SCHEMAS: { readonly [C in Channel]: Schema<RequestOf<C>> } 
         object({
           name: string({ max: 128, text: true }),
           quantity: integer(1, 100_000),
-          unitPriceMinor: amountMinor,
+          // 0 is a free item; the order's amountMinor must still be positive.
+          unitPriceMinor: integer(0, MAX_AMOUNT_MINOR),
         }),
         { max: 100 },
       ),

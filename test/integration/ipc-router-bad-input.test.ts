@@ -73,7 +73,7 @@ if (insideKeyringSession(__filename, 'router bad-input tests')) {
         const payloads: Array<{ payload: unknown; field?: string }> = [null, [], [sample], 'x', 0, true].map((payload) => ({ payload }));
         payloads.push({ payload: { ...sample, extra: 'x' }, field: 'extra' });
         for (const field of fieldsOf(sample)) {
-          for (const wrong of wrongValuesFor(field.sample)) payloads.push({ payload: withField(sample, field.steps, wrong), field: field.path });
+          for (const wrong of wrongValuesFor(field.sample, field.path)) payloads.push({ payload: withField(sample, field.steps, wrong), field: field.path });
         }
         for (const { payload, field } of payloads) {
           const error = await supervisor.fails(channel as Channel, payload, 'BAD_REQUEST');

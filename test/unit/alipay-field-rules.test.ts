@@ -363,7 +363,7 @@ describe('tradeInformation (extendInfo.chinaExtraTransInfo)', () => {
     body.extendInfo = JSON.stringify({ chinaExtraTransInfo: info });
     return issuesAt(validate(body, preCreateBodyRule, 'body'));
   };
-  const ONLY_FOR: [field: string, type: string, value: string][] = [
+  const ONLY_FOR: [field: string, type: string, value: string | number][] = [
     ['hotelName', '1', 'zlidu, sluhg-987, 889utng'],
     ['checkInTime', '1', '2018-10-20'],
     ['checkOutTime', '1', '2018-10-22'],
@@ -371,7 +371,7 @@ describe('tradeInformation (extendInfo.chinaExtraTransInfo)', () => {
     ['departureTime', '2', '2018-10-22 20:49'],
     ['admissionNoticeUrl', '3', 'https://www.iconfont.cn/search/index?test'],
     ['goodsInfo', '4', 'pencil^2|eraser^5|iPhone XS 256G^1'],
-    ['totalQuantity', '4', '8'],
+    ['totalQuantity', '4', 8],
     ['otherBusinessType', '5', 'Airport pick up service'],
   ];
   const businessTypes = fc.uniqueArray(fc.constantFrom('1', '2', '3', '4', '5'), { minLength: 1, maxLength: 5 }).map((t) => t.join('|'));
@@ -432,6 +432,17 @@ describe('tradeInformation (extendInfo.chinaExtraTransInfo)', () => {
     assert.deepEqual(check({ businessType: '4', totalQuantity: '-1' }), [{ path: `${at}.totalQuantity`, kind: 'invalid' }]);
     assert.deepEqual(check({ businessType: '4', totalQuantity: '12345678901234567' }), [{ path: `${at}.totalQuantity`, kind: 'invalid' }]);
     assert.deepEqual(check({ businessType: '4', totalQuantity: 8 }), []);
+    // Number in the spec's type column: the digit string is refused, as are non-integers.
+    assert.deepEqual(check({ businessType: '4', totalQuantity: '8' }), [{ path: `${at}.totalQuantity`, kind: 'invalid' }]);
+    assert.deepEqual(check({ businessType: '4', totalQuantity: 1.5 }), [{ path: `${at}.totalQuantity`, kind: 'invalid' }]);
+    assert.deepEqual(check({ businessType: '4', totalQuantity: -1 }), [{ path: `${at}.totalQuantity`, kind: 'invalid' }]);
+    // Real calendar days and clock times, not just the shape.
+    assert.deepEqual(check({ businessType: '1', checkOutTime: '2018-13-01' }), [{ path: `${at}.checkOutTime`, kind: 'invalid' }]);
+    assert.deepEqual(check({ businessType: '1', checkInTime: '2020-02-29', checkOutTime: '2020-03-01' }), []);
+    for (const bad of ['2018-02-30 20:49', '2018-10-22 24:00', '2018-10-22 20:60', '2018-10-22 20:49|2018-10-22 7:00', '2018-10-22  20:49']) {
+      assert.deepEqual(check({ businessType: '2', departureTime: bad }), [{ path: `${at}.departureTime`, kind: 'invalid' }], bad);
+    }
+    assert.deepEqual(check({ businessType: '2', departureTime: '2018-10-22 00:00|2018-10-22 23:59' }), []);
     assert.deepEqual(validate({ businessType: '4', goodsInfo: 'a^1' }, tradeInformationRule, 't'), []);
   });
 });

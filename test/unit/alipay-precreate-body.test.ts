@@ -8,6 +8,7 @@ import { validate } from '../../main/alipay/field-rules';
 import { buildPreCreateBody, type MerchantSetup, type OrderItem, type PreCreateInput } from '../../main/alipay/precreate-body';
 import { preCreateBodyRule } from '../../main/alipay/schemas';
 import { tradeInformation } from '../../main/alipay/trade-information';
+import { parseItem } from '../../main/cli/parse-items';
 import { utf8Length } from '../../main/alipay/utf8-text';
 import { cashierText, merchantSetup } from '../support/protocol-fixtures';
 
@@ -41,7 +42,7 @@ function throwsTill(fn: () => unknown, code: string, field: string): void {
   });
 }
 
-type Chinese = { businessType: string; goodsInfo?: string; totalQuantity?: string; otherBusinessType?: string };
+type Chinese = { businessType: string; goodsInfo?: string; totalQuantity?: number; otherBusinessType?: string };
 const chinaInfo = (body: Record<string, unknown>): Chinese =>
   (JSON.parse(body.extendInfo as string) as { chinaExtraTransInfo: Chinese }).chinaExtraTransInfo;
 
@@ -195,7 +196,18 @@ describe('buildPreCreateBody', () => {
     throwsTill(() => buildPreCreateBody(input({ items: [{ ...item, name: 'a\u0000' }] }), merchantSetup()), 'FIELD_INVALID', 'items[0].name');
     throwsTill(() => buildPreCreateBody(input({ items: [{ ...item, quantity: 0 }] }), merchantSetup()), 'FIELD_INVALID', 'items[0].quantity');
     throwsTill(() => buildPreCreateBody(input({ items: [{ ...item, quantity: 1.5 }] }), merchantSetup()), 'FIELD_INVALID', 'items[0].quantity');
-    throwsTill(() => buildPreCreateBody(input({ items: [{ ...item, unitPriceMinor: 0 }] }), merchantSetup()), 'AMOUNT_INVALID', 'items[0].unitPrice');
+    throwsTill(() => buildPreCreateBody(input({ items: [{ ...item, unitPriceMinor: -1 }] }), merchantSetup()), 'AMOUNT_INVALID', 'items[0].unitPrice');
+    throwsTill(() => buildPreCreateBody(input({ items: [{ ...item, unitPriceMinor: 1.5 }] }), merchantSetup()), 'AMOUNT_INVALID', 'items[0].unitPrice');
+    // A free item (unit price 0) in a paid order: the spec's itemPrice has no lower bound.
+    const free = buildPreCreateBody(input({ items: [item, { ...item, name: 'bag', unitPriceMinor: 0 }] }), merchantSetup());
+    const infos = (free.body.riskInfo as { orderInfos: { itemPrice: unknown }[] }).orderInfos;
+    assert.deepEqual(infos[1]!.itemPrice, { currency: input().currency, value: '0' });
+    // The CLI's --item takes a price of 0 too (ISO digits: IDR 2), but not a negative one.
+    assert.deepEqual(parseItem('Bag@0', 'USD', 1), { name: 'Bag', quantity: 1, unitPriceMinor: 0 });
+    assert.deepEqual(parseItem('Nasi*2@15000.00', 'IDR', 0), { name: 'Nasi', quantity: 2, unitPriceMinor: 1_500_000 });
+    throwsTill(() => parseItem('Bag@-1', 'USD', 3), 'AMOUNT_INVALID', 'items[3].price');
+    // The order total itself must still be positive.
+    throwsTill(() => buildPreCreateBody(input({ amountMinor: 0, items: [{ ...item, unitPriceMinor: 0 }] }), merchantSetup()), 'AMOUNT_INVALID', 'amount');
     throwsTill(() => buildPreCreateBody(input({ items: Array(101).fill(item) }), merchantSetup()), 'FIELD_INVALID', 'items');
     assert.doesNotThrow(() => buildPreCreateBody(input({ items: Array(100).fill(item) }), merchantSetup()));
   });
@@ -232,7 +244,7 @@ describe('extendInfo.chinaExtraTransInfo (tradeInformation)', () => {
       assert.ok(utf8Length(extendInfo) <= 6000, `extendInfo is ${utf8Length(extendInfo)} bytes`);
       const info = chinaInfo(body);
       assert.equal(info.businessType, '4');
-      assert.equal(info.totalQuantity, String((100 * 101) / 2));
+      assert.equal(info.totalQuantity, (100 * 101) / 2);
       const parts = info.goodsInfo!.split('|');
       assert.ok(parts.length >= 1);
       assert.deepEqual(parts, items.slice(0, parts.length).map(goodsPart));
@@ -252,7 +264,7 @@ describe('extendInfo.chinaExtraTransInfo (tradeInformation)', () => {
         const { body } = buildPreCreateBody(input({ items }), merchantSetup());
         assert.ok(utf8Length(body.extendInfo as string) <= 6000);
         const info = chinaInfo(body);
-        assert.equal(info.totalQuantity, String(items.reduce((sum, i) => sum + i.quantity, 0)));
+        assert.equal(info.totalQuantity, items.reduce((sum, i) => sum + i.quantity, 0));
         const expected = items.map(goodsPart);
         const parts = info.goodsInfo!.split('|');
         assert.deepEqual(parts, expected.slice(0, parts.length));
@@ -273,7 +285,7 @@ describe('extendInfo.chinaExtraTransInfo (tradeInformation)', () => {
       { name: 'iPhone XS 256G', quantity: 1, unitPriceMinor: 99900 },
     ];
     const { body } = buildPreCreateBody(input({ items }), merchantSetup());
-    assert.deepEqual(chinaInfo(body), { businessType: '4', goodsInfo: 'pencil^2|eraser big^5|iPhone XS 256G^1', totalQuantity: '8' });
+    assert.deepEqual(chinaInfo(body), { businessType: '4', goodsInfo: 'pencil^2|eraser big^5|iPhone XS 256G^1', totalQuantity: 8 }); // Number in the spec: a JSON number
     assert.equal((body.order as { orderDetail: string }).orderDetail, '2 x pencil, 5 x  eraser|big , 1 x iPhone XS 256G'.replace(/\s+/g, ' '));
   });
 
@@ -292,13 +304,13 @@ describe('extendInfo.chinaExtraTransInfo (tradeInformation)', () => {
     assert.ok(utf8Length(body.extendInfo as string) <= 6000);
     const info = chinaInfo(body);
     assert.equal(info.otherBusinessType, '"'.repeat(1024));
-    assert.equal(info.totalQuantity, '300');
+    assert.equal(info.totalQuantity, 300);
     assert.ok(info.goodsInfo!.length > 0);
   });
 
   test('tradeInformation alone: no items means the configured or default type and no goods', () => {
     assert.deepEqual(tradeInformation([], {}), { businessType: '5' });
     assert.deepEqual(tradeInformation([], { businessType: '4' }), { businessType: '4' });
-    assert.deepEqual(tradeInformation([{ name: 'a^b', quantity: 2, unitPriceMinor: 1 }], {}), { businessType: '4', goodsInfo: 'a b^2', totalQuantity: '2' });
+    assert.deepEqual(tradeInformation([{ name: 'a^b', quantity: 2, unitPriceMinor: 1 }], {}), { businessType: '4', goodsInfo: 'a b^2', totalQuantity: 2 });
   });
 });

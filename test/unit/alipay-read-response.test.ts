@@ -178,6 +178,11 @@ describe('echoes and integrity', () => {
     rejected(() => readResponse(answer({ ...SUCCESS_BODY, orderQrCode: undefined }), alipayPublic, preCreate), 'shape');
     rejected(() => readResponse(answer({ ...SUCCESS_BODY, orderQrCode: '' }), alipayPublic, preCreate), 'shape');
     rejected(() => readResponse(answer({ ...SUCCESS_BODY, orderQrCode: `https://q.example/${'x'.repeat(1024)}` }), alipayPublic, preCreate), 'shape');
+    // String(1024) is bytes: 400 characters of 3-byte text (1,200 bytes) are over it, 1024 ASCII bytes are not.
+    const prefix = 'https://q.example/';
+    rejected(() => readResponse(answer({ ...SUCCESS_BODY, orderQrCode: `${prefix}${'码'.repeat(400)}` }), alipayPublic, preCreate), 'shape');
+    const fits = `${prefix}${'x'.repeat(1024 - prefix.length)}`;
+    assert.equal(readResponse(answer({ ...SUCCESS_BODY, orderQrCode: fits }), alipayPublic, preCreate).kind, 'S');
   });
 
   test('resultStatus S with a resultCodeId other than 00000000 is rejected', () => {

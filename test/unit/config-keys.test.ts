@@ -58,14 +58,14 @@ describe('configuration keys', () => {
       setConfig(store, 'gateway.baseUrl', 'https://open-sea.alipay.com');
       setConfig(store, 'gateway.pinSha256', `${pin}, ${pin}`);
       setConfig(store, 'payment.windowSeconds', '300');
-      setConfig(store, 'trade.businessType', '1|4');
+      setConfig(store, 'trade.businessType', '4');
       setConfig(store, 'seller.name', `${'中'.repeat(42)}ab`); // exactly 128 UTF-8 bytes
       setConfig(store, 'currency.default', 'HKD');
       const config = getConfig(store);
       assert.equal(config['gateway.baseUrl'], 'https://open-sea.alipay.com');
       assert.deepEqual(config['gateway.pinSha256'], [pin, pin]);
       assert.equal(config['payment.windowSeconds'], 300);
-      assert.equal(config['trade.businessType'], '1|4');
+      assert.equal(config['trade.businessType'], '4');
       assert.equal(config['currency.default'], 'HKD');
       assert.equal(isSandboxProfile(config), false);
 
@@ -128,6 +128,7 @@ describe('configuration keys', () => {
     ['currency.default', 'usd'],
     ['currency.default', 'US'],
     ['currency.default', 'ZZZ'],
+    ['currency.default', 'XAU'], // ISO 4217 minor unit N.A.: not payable
     ['site', 'ALIPAY_US'],
     ['settleContractId', 'c'.repeat(65)],
     ['notifyUrl', 'ftp://notify.example.com'],
@@ -137,6 +138,11 @@ describe('configuration keys', () => {
     ['trade.businessType', '6'],
     ['trade.businessType', '0'],
     ['trade.businessType', '1|1'],
+    // 1-3 need hotel/flight/study fields the till cannot fill: every sale would fail
+    ['trade.businessType', '1'],
+    ['trade.businessType', '2'],
+    ['trade.businessType', '3'],
+    ['trade.businessType', '1|4'],
     ['trade.otherBusinessType', 'o'.repeat(257)],
     ['payment.windowSeconds', '9'],
     ['payment.windowSeconds', '7201'],
@@ -146,6 +152,24 @@ describe('configuration keys', () => {
     ['store.name', ' leading space'],
     ['store.name', 'line\nbreak'],
   ];
+
+  test('business types: 1-3 refused naming what they need; 5 only together with trade.otherBusinessType', () => {
+    withStore((store) => {
+      const hotel = tillErrorOf(() => setConfig(store, 'trade.businessType', '1'));
+      assert.match(hotel.message, /hotelName/);
+      const other = tillErrorOf(() => setConfig(store, 'trade.businessType', '5'));
+      assert.equal(other.code, 'CONFIG_INVALID');
+      assert.equal(other.field, 'trade.otherBusinessType');
+      assert.equal(store.get('trade.businessType'), undefined);
+      setConfigValues(store, { 'trade.businessType': '4|5', 'trade.otherBusinessType': 'Airport pick up service' });
+      assert.equal(getConfig(store)['trade.businessType'], '4|5');
+      // Removing the description would leave a type-5 configuration without it.
+      assert.equal(tillErrorOf(() => unsetConfig(store, 'trade.otherBusinessType')).field, 'trade.otherBusinessType');
+      assert.equal(tillErrorOf(() => setConfig(store, 'trade.otherBusinessType', '')).field, 'trade.otherBusinessType');
+      setConfig(store, 'trade.businessType', '4');
+      assert.equal(unsetConfig(store, 'trade.otherBusinessType'), true);
+    });
+  });
 
   test('each bad value is rejected with CONFIG_INVALID naming its key, and nothing is stored', () => {
     withStore((store) => {

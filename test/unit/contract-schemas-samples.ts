@@ -40,10 +40,13 @@ export const VALID_REQUESTS: { [C in Channel]: RequestOf<C> } = {
 /**
  * Values of the wrong kind for a field whose valid sample is `sample`; none of them is
  * valid for any field of the contract. A fault may be reported inside the field
- * (`device.name` for an empty device), never outside it.
+ * (`device.name` for an empty device), never outside it. `path` (as fieldsOf names it)
+ * leaves out the one value a field takes that others do not: 0 for an item's unit price
+ * (a free item).
  */
-export function wrongValuesFor(sample: unknown): unknown[] {
+export function wrongValuesFor(sample: unknown, path = ''): unknown[] {
   const notScalar = [null, {}, [], [1, 2]];
+  if (path.endsWith('.unitPriceMinor')) return [...notScalar, '1', true, -1, 1.5, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY];
   if (typeof sample === 'string') return [...notScalar, 42, true, 'x'.repeat(70_000)];
   if (typeof sample === 'number') return [...notScalar, '1', true, -1, 0, 1.5, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY];
   if (typeof sample === 'boolean') return [...notScalar, 'true', 1, 0];

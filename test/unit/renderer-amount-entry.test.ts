@@ -131,10 +131,20 @@ describe('cart', () => {
     assert.equal(itemProblem(priced, '  ', 1), 'name');
     assert.equal(itemProblem(priced, 'Tea', 0), 'quantity');
     assert.equal(itemProblem(priced, 'Tea', 1.5), 'quantity');
-    assert.equal(itemProblem(emptyCart(newId), 'Tea', 1), 'price');
+    assert.equal(itemProblem({ ...emptyCart(newId), entryMinor: -1 }, 'Tea', 1), 'price');
     const big = { ...priced, entryMinor: MAX_ENTRY_MINOR };
     assert.equal(itemProblem(big, 'Gold', 2), 'total');
     assert.equal(reduce(big, { type: 'add-item', name: 'Gold', quantity: 2 }), big);
+  });
+
+  test('a free item (price 0) can be added; Charge needs a positive total', () => {
+    const free = reduce(emptyCart(newId), { type: 'add-item', name: 'Bag', quantity: 1 });
+    assert.deepEqual(free.items, [{ name: 'Bag', quantity: 1, unitPriceMinor: 0 }]);
+    assert.equal(chargeRequest(free, 'USD', 'Shop'), null, 'a total of 0 cannot be charged');
+    const paid = reduce(run(keys('5'), free), { type: 'add-item', name: 'Tea', quantity: 1 });
+    const request = chargeRequest(paid, 'USD', 'Shop');
+    assert.equal(request?.amountMinor, 5);
+    assert.equal(validateRequest('order.create', request).ok, true, 'the router takes a free line');
   });
 
   test('property: whatever the cashier does, Charge asks for a valid amount or nothing', () => {

@@ -2,6 +2,7 @@
  * Money on the screens: always an integer count of minor units with its ISO 4217
  * currency. Formatting goes through a decimal string, never through a division.
  */
+import { isoMinorUnits } from '../../../preload/contract/minor-units';
 
 /**
  * The largest amount the keypad produces: ten digits of minor units (99,999,999.99 in a
@@ -9,20 +10,15 @@
  */
 export const MAX_ENTRY_MINOR = 9_999_999_999;
 
-const digitsCache = new Map<string, number>();
-
-/** Minor-unit digits of a currency from the runtime's ICU data: USD 2, JPY 0, KWD 3. */
+/**
+ * Minor-unit digits of a currency from the shared ISO 4217 table: USD 2, JPY 0, KWD 3,
+ * IDR 2, IQD 3 (not Intl's display digits, which say 0 for IDR: the keypad would then
+ * take "15000" as 15,000 minor units, a 100x undercharge). A code the table does not
+ * know, or one without a minor unit (XAU), shows 2 digits; the main process refuses to
+ * charge in it anyway.
+ */
 export function fractionDigits(currency: string): number {
-  let digits = digitsCache.get(currency);
-  if (digits === undefined) {
-    try {
-      digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    } catch {
-      digits = 2;
-    }
-    digitsCache.set(currency, digits);
-  }
-  return digits;
+  return isoMinorUnits(currency) ?? 2;
 }
 
 export function isAmountMinor(value: number, max = MAX_ENTRY_MINOR): boolean {
@@ -45,9 +41,12 @@ function moneyFormatter(locale: string, currency: string): Intl.NumberFormat {
   let formatter = formatters.get(key);
   if (formatter === undefined) {
     try {
-      formatter = new Intl.NumberFormat(locale, { style: 'currency', currency });
+      // Intl draws symbol and grouping; the digits are forced to ISO 4217's.
+      const digits = fractionDigits(currency);
+      formatter = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
     } catch {
-      formatter = new Intl.NumberFormat('en', { style: 'decimal', minimumFractionDigits: fractionDigits(currency) });
+      const digits = fractionDigits(currency);
+      formatter = new Intl.NumberFormat('en', { style: 'decimal', minimumFractionDigits: digits, maximumFractionDigits: digits });
     }
     formatters.set(key, formatter);
   }

@@ -53,7 +53,9 @@ export type ItemProblem = 'name' | 'quantity' | 'price' | 'too-many' | 'total';
 export function itemProblem(cart: CartState, name: string, quantity: number): ItemProblem | null {
   if (name.trim() === '' || name.length > MAX_ITEM_NAME_CHARS) return 'name';
   if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) return 'quantity';
-  if (!isAmountMinor(cart.entryMinor)) return 'price';
+  // A price of 0 is a free item (the spec's itemPrice has no lower bound); Charge still
+  // needs a positive total (chargeRequest).
+  if (cart.entryMinor !== 0 && !isAmountMinor(cart.entryMinor)) return 'price';
   if (cart.items.length >= MAX_ITEMS) return 'too-many';
   if (itemsTotal(cart.items) + quantity * cart.entryMinor > MAX_ENTRY_MINOR) return 'total';
   return null;
