@@ -107,7 +107,7 @@ export class AlipayClient {
       return { ...attempt, outcome: unknown('http_status', `the gateway answered HTTP ${answer.status}${html}`) };
     }
     try {
-      return { ...attempt, outcome: readResponse(answer.bytes, publicKey, { api, reqMsgId: signed.reqMsgId, ...expect }) as Outcome<T> };
+      return { ...attempt, outcome: readResponse(answer.bytes, publicKey, { api, reqMsgId: signed.reqMsgId, head: { version: head.version!, function: head.function!, clientId: head.clientId! }, ...expect }) as Outcome<T> };
     } catch (error) {
       if (!(error instanceof MessageRejected)) throw error;
       const html = /^\s*</.test(attempt.rawResponse) ? ' (the gateway sent an HTML page)' : '';

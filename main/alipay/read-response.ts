@@ -20,6 +20,12 @@ export interface Expectation {
   amount?: Money;
   merchantRefundId?: string;
   refundAmount?: Money;
+  /**
+   * The request head's version, function and clientId: the spec marks all three Required
+   * in the response head, so an answer that does not echo them answers another request
+   * (a proxy, a wrong gateway) and is not taken.
+   */
+  head?: { version: string; function: string; clientId: string };
 }
 
 function str(value: unknown): string | undefined {
@@ -67,9 +73,15 @@ export function readResponse(bytes: Uint8Array, alipayPublicKey: KeyObject, expe
     throw new MessageRejected('shape', 'the answer has no head or body');
   }
   if (head.reqMsgId !== expect.reqMsgId) mismatch('reqMsgId');
+  if (expect.head) for (const name of ['function', 'clientId', 'version'] as const) if (head[name] !== expect.head[name]) mismatch(name);
   const result = readResultInfo(body);
   const info = resultCodeInfo(result.resultCode, result.resultStatus, result.resultCodeId);
   if (result.resultStatus === 'U') return { kind: 'U', reason: 'gateway_unknown', detail: result.resultMsg ?? result.resultCode, result, info };
+  // The spec's tables list SUCCESS as the only S: an S with any other code is not proof of
+  // anything (no QR is shown on it), so it is an unknown outcome, resolved like any other.
+  if (result.resultStatus === 'S' && result.resultCode !== 'SUCCESS') {
+    return { kind: 'U', reason: 'gateway_unknown', detail: `resultStatus S with resultCode ${result.resultCode}, not SUCCESS`, result, info };
+  }
   if (result.resultStatus === 'F') return { kind: 'F', result, info, data: body };
   return { kind: 'S', result, info, data: successData(body, expect) };
 }
@@ -80,7 +92,9 @@ function successData(body: Record<string, unknown>, expect: Expectation): PreCre
   switch (expect.api) {
     case 'preCreate': {
       if (transId !== expect.merchantTransId) mismatch('merchantTransId');
-      if (expect.amount && !sameMoney(body.orderAmount, expect.amount)) mismatch('orderAmount');
+      // The spec does not promise to echo orderAmount: absent is accepted (the signature and
+      // merchantTransId already tie the answer to this order); present and different is not.
+      if (expect.amount && body.orderAmount !== undefined && !sameMoney(body.orderAmount, expect.amount)) mismatch('orderAmount');
       const qr = str(body.orderQrCode);
       // String(1024) counted in UTF-8 bytes (NOTES.md §5, the strict reading), not UTF-16 units.
       if (!qr || utf8Length(qr) > 1024) throw new MessageRejected('shape', 'a successful preCreate answer has no usable orderQrCode');

@@ -165,13 +165,37 @@ describe('echoes and integrity', () => {
     rejected(() => readResponse(answer({ ...SUCCESS_BODY, merchantTransId: undefined }), alipayPublic, preCreate), 'mismatch');
   });
 
-  test('orderAmount mismatch (value, currency, or missing) is rejected', () => {
-    for (const orderAmount of [{ currency: 'USD', value: '240' }, { currency: 'HKD', value: '239' }, { currency: 'USD', value: 2.39 }, undefined]) {
+  test('orderAmount present and different (value, currency, a float) is rejected; absent is accepted', () => {
+    for (const orderAmount of [{ currency: 'USD', value: '240' }, { currency: 'HKD', value: '239' }, { currency: 'USD', value: 2.39 }, null, 'USD 2.39']) {
       rejected(() => readResponse(answer({ ...SUCCESS_BODY, orderAmount }), alipayPublic, preCreate), 'mismatch');
     }
     // The integer form of the same amount is the same money.
     assert.equal(readResponse(answer({ ...SUCCESS_BODY, orderAmount: { currency: 'USD', value: 239 } }), alipayPublic, preCreate).kind, 'S');
     assert.equal(readResponse(answer({ ...SUCCESS_BODY, orderAmount: { currency: 'USD', value: '0239' } }), alipayPublic, preCreate).kind, 'S');
+    // The spec does not promise the echo: a signed S naming our merchantTransId without it is taken.
+    const bare = readResponse(answer({ ...SUCCESS_BODY, orderAmount: undefined }), alipayPublic, preCreate);
+    assert.equal(bare.kind === 'S' && (bare.data as { orderQrCode: string }).orderQrCode, SUCCESS_BODY.orderQrCode);
+  });
+
+  test('a head that does not echo the request (function, clientId, version) is rejected', () => {
+    const echo = { version: '2.0.4', function: 'alipay.intl.acquiring.offline.preCreate', clientId: '211xxxxxxxxxxxxxx0044' };
+    const expect = { ...preCreate, head: echo };
+    assert.equal(readResponse(answer(SUCCESS_BODY), alipayPublic, expect).kind, 'S');
+    for (const [name, other] of [['function', 'alipay.intl.acquiring.offline.payQuery'], ['clientId', '211xxxxxxxxxxxxxx0045'], ['version', '2.0.5']] as const) {
+      rejected(() => readResponse(answer(SUCCESS_BODY, { [name]: other }), alipayPublic, expect), 'mismatch');
+      rejected(() => readResponse(answer(SUCCESS_BODY, { [name]: undefined }), alipayPublic, expect), 'mismatch');
+      // F answers too: a refusal meant for another request must not end this order.
+      const f = { resultInfo: { resultStatus: 'F', resultCodeId: '00000019', resultCode: 'PROCESS_FAIL' } };
+      rejected(() => readResponse(answer(f, { [name]: other }), alipayPublic, expect), 'mismatch');
+    }
+  });
+
+  test('an S whose resultCode is not SUCCESS is an unknown outcome: no QR', () => {
+    for (const resultCode of ['ACCEPT', 'PROCESSING', 'success']) {
+      const outcome = readResponse(answer({ ...SUCCESS_BODY, resultInfo: { resultStatus: 'S', resultCodeId: '00000000', resultCode } }), alipayPublic, preCreate);
+      assert.equal(outcome.kind, 'U', resultCode);
+      assert.equal(outcome.kind === 'U' && outcome.reason, 'gateway_unknown');
+    }
   });
 
   test('S without a usable orderQrCode is rejected', () => {
