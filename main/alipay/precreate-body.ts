@@ -81,7 +81,9 @@ function freeText(value: string | undefined, field: string, max: number): string
   if (value === undefined) return undefined;
   assertText(value, field);
   const trimmed = value.trim().replace(/\s+/g, ' ');
-  return trimmed === '' ? undefined : cutToUtf8Bytes(trimmed, max);
+  // Trimmed again after the cut: a cut that lands after a space must not send one at the
+  // end (and the detail, built from the title, must come out the same as the title).
+  return trimmed === '' ? undefined : cutToUtf8Bytes(trimmed, max).trimEnd();
 }
 
 function describeItems(items: readonly OrderItem[]): string {

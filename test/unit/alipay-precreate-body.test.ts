@@ -95,9 +95,9 @@ describe('buildPreCreateBody', () => {
           assert.ok(utf8Length(order.orderDetail) <= 400);
           assert.ok(utf8Length(order.seller.sellerName) <= 128);
           // Cut, not mangled: the longest whole-code-point prefix of the normalized text.
-          assert.equal(order.orderTitle, longestPrefix(normalize(title), 256));
-          if (detail !== undefined && normalize(detail) !== '') assert.equal(order.orderDetail, longestPrefix(normalize(detail), 400));
-          else if (items.length) assert.equal(order.orderDetail, longestPrefix(normalize(items.map((i) => `${i.quantity} x ${i.name}`).join(', ')), 400));
+          assert.equal(order.orderTitle, longestPrefix(normalize(title), 256).trimEnd());
+          if (detail !== undefined && normalize(detail) !== '') assert.equal(order.orderDetail, longestPrefix(normalize(detail), 400).trimEnd());
+          else if (items.length) assert.equal(order.orderDetail, longestPrefix(normalize(items.map((i) => `${i.quantity} x ${i.name}`).join(', ')), 400).trimEnd());
           else assert.equal(order.orderDetail, order.orderTitle, 'no detail, no items: the title as sent');
           const orderInfos = (built.body.riskInfo as { orderInfos?: { productName: string; itemPrice: unknown }[] }).orderInfos ?? [];
           assert.equal(orderInfos.length, items.length);
