@@ -71,3 +71,13 @@ export function resultInfoFor(code: string): { resultStatus: ResultStatus; resul
   const remarks: Record<string, string> = { SUCCESS: 'success' };
   return { resultStatus: info.status, resultCodeId: info.id, resultCode: info.code, resultMsg: remarks[code] ?? info.message };
 }
+
+/**
+ * An F that says the gateway has no such order. payQuery and payCancel are sibling APIs
+ * whose codes the seed spec does not list (docs/protocol.md §3): Alipay's family uses
+ * ORDER_NOT_EXIST, others name a trade or transaction "not found". Judged by status F and
+ * the code's words, never by an id.
+ */
+export function isOrderNotFound(result: { resultStatus: ResultStatus; resultCode: string }): boolean {
+  return result.resultStatus === 'F' && /^(ORDER|TRADE|TRANS|TRANSACTION|ACQUIREMENT)_?NOT_?(EXIST|FOUND)$/.test(result.resultCode);
+}

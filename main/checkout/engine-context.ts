@@ -18,8 +18,8 @@ export interface EngineContext {
   /** An open alarm that stops new sends, if any. */
   sendingBlocked(): boolean;
   raiseAlarm(kind: AlarmKind, code: string | null, orderId: number | null, message: string): void;
-  /** Global wait after REQUEST_TRAFFIC_EXCEED_LIMIT. */
-  trafficBackoff(untilMs?: number): number;
+  /** What is left of the shared wait after REQUEST_TRAFFIC_EXCEED_LIMIT (0 when none). */
+  trafficBackoff(): number;
   move(order: OrderRecord, from: OrderState | readonly OrderState[], patch: OrderPatch, kind: string, detail?: Record<string, unknown>, actor?: Actor): OrderRecord | undefined;
   /** A change that is not a state transition (unknownCount): journaled, and told to the screens ("checking…"). */
   note(orderId: number, patch: OrderPatch): OrderRecord;
@@ -28,6 +28,14 @@ export interface EngineContext {
   retryDelay(orderId: number): number;
   /** Counts consecutive unknown outcomes per order (reset by any definite answer). */
   noteOutcome(orderId: number, unknown: boolean): void;
+  /**
+   * An answer that does not end the order (cancel refused, query open or F, a refund
+   * refused as inconsistent): the delay before its next try. For definite answers it grows
+   * with every such answer of this order, never reset by another definite answer, up to
+   * minutes, and a NEEDS_REVIEW alarm is raised after `reviewAfter` of them; unknown
+   * outcomes back off as retryDelay does (the connectivity banner speaks for those).
+   */
+  stalled(key: number, options?: { unknown?: boolean; orderId?: number | null }): number;
 }
 
 export interface EngineSettings {
@@ -36,6 +44,14 @@ export interface EngineSettings {
   /** Re-sends of an unknown preCreate before the engine asks payQuery instead. */
   resendsBeforeQuery: number;
   backoff: BackoffPolicy;
+  /** Waits between tries of an order whose answers do not end it; its first delay is the least gap between them. */
+  stalledBackoff: BackoffPolicy;
+  /** Tries with no ending answer before a supervisor is asked (NEEDS_REVIEW). */
+  reviewAfter: number;
+  /** Wait before the query that confirms "the gateway never had this order". */
+  confirmNotFoundMs: number;
+  /** Waits after REQUEST_TRAFFIC_EXCEED_LIMIT, growing while the gateway keeps saying it. */
+  trafficBackoff: BackoffPolicy;
   concurrency: number;
 }
 
@@ -44,6 +60,10 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   pollIntervalMs: 2_000,
   resendsBeforeQuery: 3,
   backoff: { baseMs: 500, maxMs: 30_000 },
+  stalledBackoff: { baseMs: 5_000, maxMs: 300_000 },
+  reviewAfter: 6,
+  confirmNotFoundMs: 5_000,
+  trafficBackoff: { baseMs: 2_000, maxMs: 300_000 },
   concurrency: 4,
 };
 

@@ -11,6 +11,7 @@ import { DEFAULT_SETTINGS, type EngineContext, type EngineSettings, type StepRes
 import type { CartInput, ConnectivityStatus, EngineEvents } from './engine-types';
 import { stepOrder } from './order-steps';
 import { stepRefund } from './refund-steps';
+import { IntegrityWatch } from './integrity-watch';
 import { WorkQueue } from './work-queue';
 
 /**
@@ -33,6 +34,8 @@ export interface EngineOptions {
 /** Gateway trouble that means "we could not talk to it", as opposed to "it answered badly". */
 const OFFLINE_REASONS = new Set(['unreachable', 'timeout', 'dropped', 'tls', 'http_status']);
 const BLOCKING_ALARMS = new Set<AlarmKind>(['CONFIG', 'REPEAT_INCONSISTENT']);
+/** How often waitFor reads the journal for changes made by other processes. */
+const WAIT_POLL_MS = 250;
 
 export class CheckoutEngine extends EventEmitter<EngineEvents> {
   readonly settings: EngineSettings;
@@ -41,6 +44,11 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private readonly deadlines = new Map<number, number>();
   private readonly failures = new Map<number, number>();
+  /** Per order (or refund, negative): definite answers that did not end it, since this process began. */
+  private readonly stalls = new Map<number, number>();
+  /** REQUEST_TRAFFIC_EXCEED_LIMIT answers in a row, whatever order they were for. */
+  private trafficStreak = 0;
+  private readonly integrity = new IntegrityWatch();
   private readonly now: () => number;
   private readonly monotonic: () => number;
   private readonly random: () => number;
@@ -194,8 +202,20 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
         cleanup();
         reject(new TillError('WAIT_TIMEOUT', `order ${orderId} did not reach the expected state in ${timeoutMs} ms`));
       }, timeoutMs);
+      // Another process on the same journal (the running till, a second CLI) may be the one
+      // that moves the order; its events never reach this process, so the journal is read too.
+      const look = setInterval(() => {
+        let order: OrderRecord | undefined;
+        try {
+          order = this.journal.getOrder(orderId);
+        } catch {
+          return; // the journal is closing: the timeout still ends the wait
+        }
+        if (order) check(order);
+      }, WAIT_POLL_MS);
       const cleanup = () => {
         clearTimeout(timer);
+        clearInterval(look);
         this.off('order', listener);
       };
       this.on('order', listener);
@@ -316,6 +336,9 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
         const o = attempt.outcome;
         if (o.kind === 'U' && OFFLINE_REASONS.has(o.reason)) this.setConnectivity('offline', o.detail);
         else this.setConnectivity('online', null);
+        this.noteTraffic(o);
+        const suspect = this.integrity.note(attempt);
+        if (suspect) this.ctx.raiseAlarm('INTEGRITY', suspect.code, null, suspect.message);
       },
       sendingBlocked: () => this.blockingAlarms.length > 0,
       raiseAlarm: (kind, code, orderId, message) => {
@@ -323,10 +346,7 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
         this.refreshAlarms();
         this.emit('alarm', alarm);
       },
-      trafficBackoff: (until) => {
-        if (until !== undefined) this.trafficUntil = Math.max(this.trafficUntil, until);
-        return Math.max(0, this.trafficUntil - this.now());
-      },
+      trafficBackoff: () => Math.max(0, this.trafficUntil - this.now()),
       move: (order: OrderRecord, from: OrderState | readonly OrderState[], patch: OrderPatch, kind: string, detail?: Record<string, unknown>, actor: Actor = 'engine') => {
         const moved = this.journal.transition(order.id, from, patch, { actor, kind, detail });
         if (moved) {
@@ -334,6 +354,7 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
           if (!isUnresolved(moved.state)) {
             this.deadlines.delete(order.id);
             this.failures.delete(order.id);
+            this.stalls.delete(order.id);
           }
         }
         return moved;
@@ -349,6 +370,36 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
         if (unknown) this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
         else this.failures.delete(key);
       },
+      stalled: (key, options = {}) => {
+        const retry = backoffDelay(this.failures.get(key) ?? 1, this.settings.backoff, this.random);
+        if (options.unknown) return retry;
+        const n = (this.stalls.get(key) ?? 0) + 1;
+        this.stalls.set(key, n);
+        if (n >= this.settings.reviewAfter) this.askForReview(key, options.orderId ?? (key > 0 ? key : null), n);
+        return backoffDelay(n, this.settings.stalledBackoff, this.random);
+      },
     };
+  }
+
+  /** After the gateway's answers have not ended an order for a while: a person decides (till resolve --settle). */
+  private askForReview(key: number, orderId: number | null, tries: number): void {
+    const order = orderId === null ? undefined : this.journal.getOrder(orderId);
+    const what = key > 0 ? `Order ${order?.merchantTransId ?? key}` : `A refund of order ${order?.merchantTransId ?? orderId ?? '?'}`;
+    const settle = key > 0 ? `settle it by hand (till resolve --settle ${order?.merchantTransId ?? key} --as cancelled|paid --reason …, or the supervisor screen)` : 'clear the alarm once it is sorted out';
+    this.ctx.raiseAlarm('NEEDS_REVIEW', null, orderId, `${what}: ${tries} answers from the gateway did not end it. Check it with Alipay, then ${settle}.`);
+  }
+
+  /**
+   * Every traffic-limit answer pushes the shared wait further out, growing while they keep
+   * coming; any other definite answer means the gateway takes requests again.
+   */
+  private noteTraffic(o: Attempt<unknown>['outcome']): void {
+    if (o.kind === 'U') return;
+    if (o.kind === 'F' && o.info.action === 'backoff') {
+      this.trafficStreak += 1;
+      this.trafficUntil = Math.max(this.trafficUntil, this.now() + backoffDelay(this.trafficStreak, this.settings.trafficBackoff, this.random));
+    } else {
+      this.trafficStreak = 0;
+    }
   }
 }

@@ -1,7 +1,9 @@
 import { toMoney } from '../alipay/currency';
-import type { Attempt, Outcome, PayQueryData, PreCreateData } from '../alipay/outcome';
+import type { Attempt, PreCreateData } from '../alipay/outcome';
 import type { OrderRecord } from '../journal/types';
+import { stepCancelling } from './cancel-step';
 import type { EngineContext, StepResult } from './engine-context';
+import { exchange, queryOrder, resultDetail, settleFromQuery } from './step-common';
 
 /**
  * One step of one order, chosen by its journaled state (DESIGN.md "Order lifecycle").
@@ -9,22 +11,6 @@ import type { EngineContext, StepResult } from './engine-context';
  * one. Unknown outcomes are resolved, never guessed: resend, query, cancel, in that order.
  */
 
-const PAID = 'SUCCESS';
-const CLOSED_STATES = new Set(['CLOSED', 'CANCELLED']);
-
-function resultDetail(attempt: Attempt<unknown>): Record<string, unknown> {
-  const o = attempt.outcome;
-  // The attempt row holds the request id, the API and the raw answer; the event says what it meant.
-  return o.kind === 'U' ? { outcome: 'U', reason: o.reason } : { outcome: o.kind, resultCode: o.result.resultCode };
-}
-
-async function exchange<T>(ctx: EngineContext, order: OrderRecord, send: () => Promise<Attempt<T>>): Promise<Attempt<T>> {
-  const attempt = await send();
-  ctx.journal.recordAttempt(order.id, null, attempt);
-  ctx.noteGateway(attempt);
-  ctx.noteOutcome(order.id, attempt.outcome.kind === 'U');
-  return attempt;
-}
 
 export async function stepOrder(ctx: EngineContext, order: OrderRecord): Promise<StepResult> {
   switch (order.state) {
@@ -66,28 +52,25 @@ async function stepSending(ctx: EngineContext, order: OrderRecord): Promise<Step
 function afterPreCreate(ctx: EngineContext, order: OrderRecord, attempt: Attempt<PreCreateData>): StepResult {
   const o = attempt.outcome;
   if (o.kind === 'S') {
-    const moved = ctx.move(
-      order,
-      'SENDING',
-      {
-        state: 'AWAITING_PAYMENT',
-        qrCode: o.data.orderQrCode,
-        acquirementId: o.data.acquirementId ?? null,
-        resultCode: o.result.resultCode,
-        resultMessage: o.result.resultMsg ?? null,
-        payDeadline: ctx.now() + ctx.options.paymentWindowMs,
-        unknownCount: 0,
-      },
-      'qr_ready',
-      resultDetail(attempt),
-    );
-    if (moved) ctx.rememberDeadline(order.id, ctx.options.paymentWindowMs);
-    return moved?.cancelRequested ? 0 : ctx.options.pollIntervalMs;
+    const result = { acquirementId: o.data.acquirementId ?? null, resultCode: o.result.resultCode, resultMessage: o.result.resultMsg ?? null, unknownCount: 0 };
+    // The cashier may have cancelled while this answer was on its way: then the QR is never
+    // shown or printed (only AWAITING_PAYMENT shows one). Read and move in one transaction,
+    // so a cancel from another process cannot land between the two.
+    const moved = ctx.journal.atomically('take a preCreate answer', () => {
+      if (ctx.journal.getOrder(order.id)?.cancelRequested) {
+        return ctx.move(order, 'SENDING', { state: 'CANCELLING', ...result }, 'cancelling', { ...resultDetail(attempt), why: 'requested before the QR arrived' });
+      }
+      return ctx.move(order, 'SENDING', { state: 'AWAITING_PAYMENT', qrCode: o.data.orderQrCode, payDeadline: ctx.now() + ctx.options.paymentWindowMs, ...result }, 'qr_ready', resultDetail(attempt));
+    });
+    if (moved?.state !== 'AWAITING_PAYMENT') return 0;
+    ctx.rememberDeadline(order.id, ctx.options.paymentWindowMs);
+    return moved.cancelRequested ? 0 : ctx.options.pollIntervalMs;
   }
   if (o.kind === 'F') {
     switch (o.info.action) {
       case 'backoff':
-        return ctx.trafficBackoff(ctx.now() + ctx.backoff(order.unknownCount + 1));
+        // noteGateway already pushed the shared wait out, further with every such answer.
+        return Math.max(ctx.trafficBackoff(), 1);
       case 'query':
         ctx.note(order.id, { unknownCount: ctx.options.resendsBeforeQuery });
         return 0;
@@ -111,7 +94,7 @@ function afterPreCreate(ctx: EngineContext, order: OrderRecord, attempt: Attempt
 
 /** After repeated unknown outcomes: ask what the gateway knows of this merchantTransId. */
 async function queryUnknown(ctx: EngineContext, order: OrderRecord): Promise<StepResult> {
-  const attempt = await exchange(ctx, order, () => ctx.client().payQuery({ merchantTransId: order.merchantTransId }, { amount: toMoney(order.amountMinor, order.currency) }));
+  const attempt = await queryOrder(ctx, order);
   const o = attempt.outcome;
   if (o.kind === 'U') return ctx.retryDelay(order.id);
   if (o.kind === 'S') {
@@ -131,82 +114,19 @@ async function queryUnknown(ctx: EngineContext, order: OrderRecord): Promise<Ste
   return 0;
 }
 
-/** Final answers from payQuery; undefined when the order is still open at the gateway. */
-function settleFromQuery(
-  ctx: EngineContext,
-  order: OrderRecord,
-  from: OrderRecord['state'],
-  o: Extract<Outcome<PayQueryData>, { kind: 'S' }>,
-  attempt: Attempt<unknown>,
-): StepResult | undefined {
-  if (o.data.status === PAID) {
-    ctx.move(order, from, { state: 'PAID', paidAt: o.data.paymentTime ?? new Date(ctx.now()).toISOString(), acquirementId: o.data.acquirementId ?? order.acquirementId }, 'paid', resultDetail(attempt));
-    return null;
-  }
-  if (CLOSED_STATES.has(o.data.status)) {
-    ctx.move(order, from, { state: 'CANCELLED', resultCode: o.data.status }, 'closed_by_gateway', resultDetail(attempt));
-    return null;
-  }
-  return undefined;
-}
-
 async function stepAwaiting(ctx: EngineContext, order: OrderRecord): Promise<StepResult> {
   const remaining = ctx.remainingWindow(order);
   if (order.cancelRequested || remaining <= 0) {
     ctx.move(order, 'AWAITING_PAYMENT', { state: 'CANCELLING' }, 'cancelling', { why: order.cancelRequested ? 'requested' : 'payment window over' });
     return 0;
   }
-  const attempt = await exchange(ctx, order, () => ctx.client().payQuery({ merchantTransId: order.merchantTransId }, { amount: toMoney(order.amountMinor, order.currency) }));
+  const wait = ctx.trafficBackoff();
+  if (wait > 0) return Math.min(wait, remaining);
+  const attempt = await queryOrder(ctx, order);
   const o = attempt.outcome;
   if (o.kind === 'S') {
     const settled = settleFromQuery(ctx, order, 'AWAITING_PAYMENT', o, attempt);
     if (settled !== undefined) return settled;
   }
   return Math.max(0, Math.min(ctx.options.pollIntervalMs, ctx.remainingWindow(order)));
-}
-
-async function stepCancelling(ctx: EngineContext, order: OrderRecord): Promise<StepResult> {
-  // The window ran out, nobody asked to cancel: a payment made since the last poll is
-  // taken as a payment, not reversed by our own cancel.
-  if (!order.cancelRequested && order.qrCode !== null) {
-    const last = await exchange(ctx, order, () => ctx.client().payQuery({ merchantTransId: order.merchantTransId }, { amount: toMoney(order.amountMinor, order.currency) }));
-    if (last.outcome.kind === 'S' && last.outcome.data.status === PAID) {
-      const settled = settleFromQuery(ctx, order, 'CANCELLING', last.outcome, last);
-      if (settled !== undefined) return settled;
-    }
-  }
-  const attempt = await exchange(ctx, order, () => ctx.client().payCancel({ merchantTransId: order.merchantTransId }));
-  const o = attempt.outcome;
-  if (o.kind === 'S') {
-    ctx.move(order, 'CANCELLING', { state: 'CANCELLED' }, 'cancelled', resultDetail(attempt));
-    return null;
-  }
-  if (o.kind === 'U') return ctx.retryDelay(order.id);
-  if (o.info.action === 'alarm') {
-    ctx.raiseAlarm('CONFIG', o.result.resultCode, order.id, o.info.message);
-    return 5_000;
-  }
-  // Refused: most likely the customer paid meanwhile. Ask; never assume.
-  const query = await exchange(ctx, order, () => ctx.client().payQuery({ merchantTransId: order.merchantTransId }));
-  const q = query.outcome;
-  if (q.kind === 'S' && q.data.status === PAID) {
-    // The state and the supervisor's alarm land together: a crash between them must not
-    // leave a paid-after-cancel order that no alarm list shows.
-    ctx.journal.atomically('record a payment found while cancelling', () => {
-      const paid = ctx.move(
-        order,
-        'CANCELLING',
-        { state: 'PAID', paidAt: q.data.paymentTime ?? new Date(ctx.now()).toISOString(), acquirementId: q.data.acquirementId ?? order.acquirementId, alarm: 'PAID_AFTER_CANCEL' },
-        'paid_after_cancel',
-        resultDetail(query),
-      );
-      if (paid) ctx.raiseAlarm('PAID_AFTER_CANCEL', o.result.resultCode, order.id, `Order ${order.merchantTransId} was paid while it was being cancelled: decide whether to refund.`);
-    });
-    return null;
-  }
-  if (q.kind === 'S' && CLOSED_STATES.has(q.data.status)) {
-    ctx.move(order, 'CANCELLING', { state: 'CANCELLED', resultCode: q.data.status }, 'cancelled', resultDetail(query));
-    return null;
-  }
-  return ctx.retryDelay(order.id);
 }

@@ -9,6 +9,8 @@ import type { EngineContext, StepResult } from './engine-context';
 export async function stepRefund(ctx: EngineContext, refund: RefundRecord): Promise<StepResult> {
   if (refund.state !== 'PENDING') return null;
   if (ctx.sendingBlocked()) return 5_000;
+  const wait = ctx.trafficBackoff();
+  if (wait > 0) return wait;
   const attempt = await ctx.client().refund(refund.bodyText, {
     merchantRefundId: refund.merchantRefundId,
     refundAmount: toMoney(refund.amountMinor, refund.currency),
@@ -24,10 +26,14 @@ export async function stepRefund(ctx: EngineContext, refund: RefundRecord): Prom
   }
   if (o.kind === 'U') return ctx.retryDelay(key);
   if (o.info.action === 'alarm') {
-    ctx.raiseAlarm('CONFIG', o.result.resultCode, refund.orderId, o.info.message);
-    return 5_000;
+    const inconsistent = o.result.resultCode === 'REPEAT_REQ_INCONSISTENT';
+    ctx.raiseAlarm(inconsistent ? 'REPEAT_INCONSISTENT' : 'CONFIG', o.result.resultCode, refund.orderId, o.info.message);
+    // The alarm stops sending until a supervisor clears it; if the same answer comes back
+    // after that, each try waits longer and a NEEDS_REVIEW alarm follows.
+    return ctx.stalled(key, { orderId: refund.orderId });
   }
-  if (o.info.action === 'backoff') return ctx.trafficBackoff(ctx.now() + ctx.retryDelay(key));
+  // noteGateway already pushed the shared wait out, further with every such answer.
+  if (o.info.action === 'backoff') return Math.max(ctx.trafficBackoff(), 1);
   ctx.journal.settleRefund(refund.id, 'FAILED', { resultCode: o.result.resultCode }, 'engine');
   return null;
 }

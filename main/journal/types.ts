@@ -116,7 +116,7 @@ export interface RefundRecord {
   updatedAt: number;
 }
 
-export type AlarmKind = 'CONFIG' | 'PAID_AFTER_CANCEL' | 'AMOUNT_MISMATCH' | 'INTEGRITY' | 'REPEAT_INCONSISTENT';
+export type AlarmKind = 'CONFIG' | 'PAID_AFTER_CANCEL' | 'AMOUNT_MISMATCH' | 'INTEGRITY' | 'REPEAT_INCONSISTENT' | 'NEEDS_REVIEW';
 
 export interface AlarmRecord {
   id: number;

@@ -341,7 +341,7 @@ async function crashTest(): Promise<void> {
     const problems: string[] = [];
     const byState: Record<string, number> = {};
     let neverCreated = 0;
-    let tombstoned = 0;
+    let notFoundCancels = 0;
     for (const order of orders) {
       byState[order.state] = (byState[order.state] ?? 0) + 1;
       const id = order.merchant_trans_id;
@@ -360,8 +360,8 @@ async function crashTest(): Promise<void> {
           break;
         case 'CANCELLED':
           if (g && g.status !== 'CANCELLED' && g.status !== 'CLOSED') problems.push(`${id}: CANCELLED in the journal, ${g.status} at the gateway`);
-          if (!g && tombstones.has(id)) tombstoned += 1;
-          else if (!g) neverCreated += 1;
+          if (!g) neverCreated += 1;
+          if (!g && tombstones.has(id)) notFoundCancels += 1;
           break;
         case 'FAILED':
           if (g && g.status !== 'CANCELLED' && g.status !== 'CLOSED') problems.push(`${id}: FAILED in the journal, ${g.status} at the gateway`);
@@ -375,7 +375,7 @@ async function crashTest(): Promise<void> {
       if (!journalIds.has(g.merchantTransId)) problems.push(`${g.merchantTransId}: at the gateway (${g.status}), not in the journal`);
       if (g.reversed) problems.push(`${g.merchantTransId}: reversed at the gateway`);
     }
-    for (const t of tombstones) if (!journalIds.has(t)) problems.push(`${t}: cancelled at the gateway, not in the journal`);
+    for (const t of tombstones) if (!journalIds.has(t)) problems.push(`${t}: a cancel reached the gateway, the order is not in the journal`);
     // Refunds: every gateway refund is a SUCCEEDED journal refund with the same amount, and back.
     const journalRefunds = new Map(report.refunds.map((r) => [r.merchant_refund_id, r]));
     const gatewayRefunds = new Map<string, string>();
@@ -397,13 +397,13 @@ async function crashTest(): Promise<void> {
     print(`orders ${orders.length} (distinct merchantTransIds ${report.distinct}), SIGKILLs ${kills}, till runs ${runs + 1}`);
     print(`final states ${JSON.stringify(byState)}`);
     print(
-      `paid ${(byState.PAID ?? 0) + (byState.REFUNDED ?? 0)}, cancelled ${byState.CANCELLED ?? 0} (${neverCreated} never created at the gateway, ${tombstoned} cancelled before they were), failed ${byState.FAILED ?? 0}`,
+      `paid ${(byState.PAID ?? 0) + (byState.REFUNDED ?? 0)}, cancelled ${byState.CANCELLED ?? 0} (${neverCreated} never created at the gateway, ${notFoundCancels} of them after a cancel answered ORDER_NOT_EXIST), failed ${byState.FAILED ?? 0}`,
     );
     print(`customer paid ${customer.paid} (${customer.paidLate} late), was refused ${customer.refused}; paid-after-cancel orders ${paidAfterCancel}; alarms ${JSON.stringify(alarmCounts)}`);
     print(`refunds ${report.refunds.length} journaled, ${gatewayRefunds.size} at the gateway`);
     print(`attempts ${report.attempts.rows} rows, ${report.attempts.exchanges ?? 0} HTTP exchanges; gateway requests ${stats.requests}, replays ${stats.replays}`);
     print(`faults injected ${JSON.stringify(faultStats.faults)}, HTTP ${JSON.stringify(faultStats.http)}`);
-    print(`gateway orders ${gatewayOrders.size} (${paidAtGateway.length} SUCCESS), tombstones ${tombstones.size}, REPEAT_REQ_INCONSISTENT ${stats.repeatInconsistent}, paid at the gateway but not in the journal ${lost.length}`);
+    print(`gateway orders ${gatewayOrders.size} (${paidAtGateway.length} SUCCESS), cancels of unknown orders ${tombstones.size}, REPEAT_REQ_INCONSISTENT ${stats.repeatInconsistent}, paid at the gateway but not in the journal ${lost.length}`);
     print(`integrity_check ${report.integrity.map((r) => r.integrity_check).join('; ')}, event-log problems ${report.chainProblems.length}, mismatches ${problems.length}`);
     print(`engine step errors ${report.stepErrors.length}${report.stepErrors.length ? ` (first: ${report.stepErrors[0]})` : ''}; create/refund calls refused ${localFailures.length}${localFailures.length ? ` (first: ${localFailures[0]})` : ''}`);
     print(`elapsed ${elapsed()}`);

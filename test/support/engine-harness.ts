@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import * as net from 'node:net';
 import os from 'node:os';
@@ -30,6 +31,9 @@ export const FAST: EngineSettings = {
   paymentWindowMs: 15_000,
   pollIntervalMs: 100,
   backoff: { baseMs: 20, maxMs: 200 },
+  stalledBackoff: { baseMs: 100, maxMs: 1_000 },
+  confirmNotFoundMs: 200,
+  trafficBackoff: { baseMs: 100, maxMs: 2_000 },
 };
 
 /** One request as it left the till. */
@@ -128,6 +132,8 @@ export interface TillOptions {
   baseUrl?: string;
   /** Runs synchronously as a request is handed to the transport, before its first byte leaves. */
   beforeSend?: (request: SentRequest) => void;
+  /** The key this till checks answers with (default: the sandbox gateway's own). */
+  alipayPublicKey?: KeyObject;
 }
 
 /** One running till: its own connection to the shared file, its own client and engine. */
@@ -246,7 +252,9 @@ export class EngineHarness {
         options.beforeSend?.(request);
       },
     );
-    const client = new AlipayClient({ transport, clientId: CLIENT_ID, merchantId: MERCHANT_ID, keys });
+    const alipayPublicKey = options.alipayPublicKey;
+    const tillKeys = alipayPublicKey ? { ...keys, alipayPublicKey: async () => alipayPublicKey } : keys;
+    const client = new AlipayClient({ transport, clientId: CLIENT_ID, merchantId: MERCHANT_ID, keys: tillKeys });
     const engine = new CheckoutEngine({
       journal,
       client: () => client,

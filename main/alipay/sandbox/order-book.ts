@@ -6,8 +6,8 @@ import type { AcquirementStatus, SandboxOrderRecord, SandboxTombstone } from './
 
 /**
  * The gateway's memory: orders by merchantId + merchantTransId (the business key, NOTES
- * §4), refunds by merchantId + merchantRefundId, and tombstones for orders cancelled
- * before they were created. Every handler is synchronous, so two requests for the same
+ * §4), refunds by merchantId + merchantRefundId, and a record of cancels asked for orders
+ * the gateway never created. Every handler is synchronous, so two requests for the same
  * order can never interleave between a lookup and an update.
  */
 
@@ -120,9 +120,6 @@ export class OrderBook {
       if (isDeepStrictEqual(existing.body, body)) return { resultCode: 'SUCCESS', fields: existing.original, replay: true };
       return { resultCode: 'REPEAT_REQ_INCONSISTENT', resultMsg: `merchantTransId ${merchantTransId} was already used with a different request body` };
     }
-    if (this.graves.has(key(merchantId, merchantTransId))) {
-      return { resultCode: 'ORDER_IS_CLOSED', resultMsg: `merchantTransId ${merchantTransId} was cancelled before it was created` };
-    }
     const order = body.order as Record<string, unknown>;
     const orderAmount = order.orderAmount as { currency: string; value: string | number };
     const now = new Date();
@@ -200,14 +197,15 @@ export class OrderBook {
   private payCancel(merchantId: string, body: Record<string, unknown>): Outcome {
     const order = this.lookup(merchantId, body);
     if (!order) {
-      // Only a merchantTransId can name an order that was never created.
-      if (str(body.acquirementId) !== undefined) return this.notFound(body);
-      const merchantTransId = String(body.merchantTransId);
-      const k = key(merchantId, merchantTransId);
-      const grave = this.graves.get(k) ?? { merchantId, merchantTransId, cancelTime: formatRfc3339(new Date()) };
-      const replay = this.graves.has(k);
-      this.graves.set(k, grave);
-      return { resultCode: 'SUCCESS', fields: { merchantTransId, cancelTime: grave.cancelTime }, replay };
+      // A gateway that does not know the till answers "not found", as Alipay would: it does
+      // not promise to refuse a preCreate that arrives later (issue 10 §5). The cancel is
+      // remembered only so tests and the control endpoint can see that it was asked.
+      if (str(body.acquirementId) === undefined) {
+        const merchantTransId = String(body.merchantTransId);
+        const k = key(merchantId, merchantTransId);
+        if (!this.graves.has(k)) this.graves.set(k, { merchantId, merchantTransId, cancelTime: formatRfc3339(new Date()) });
+      }
+      return this.notFound(body);
     }
     const fields = () => ({ acquirementId: order.acquirementId, merchantTransId: order.merchantTransId, cancelTime: order.cancelTime });
     switch (order.status) {

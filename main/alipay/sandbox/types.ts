@@ -73,7 +73,7 @@ export interface SandboxOrderRecord {
   cancelTime?: string;
 }
 
-/** A payCancel for an order the gateway never created: a later preCreate is refused. */
+/** A payCancel for an order the gateway never created (answered F ORDER_NOT_EXIST); kept for tests and GET /sandbox/tombstones. */
 export interface SandboxTombstone {
   merchantId: string;
   merchantTransId: string;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseRfc3339 } from '../../alipay/rfc3339';
+import { suspectFor } from '../../checkout/integrity-watch';
 import { isTillError } from '../../errors';
 import { tillHostHolder } from '../../runtime/host-lock';
 import type { Till } from '../../runtime/open-till';
@@ -61,7 +62,7 @@ async function gatewayChecks(till: Till): Promise<Check[]> {
   const o = attempt.outcome;
   const checks: Check[] = [];
   if (o.kind === 'U') {
-    const hint = o.reason === 'unreachable' && till.sandbox() ? ' (is `till sandbox` running?)' : '';
+    const hint = o.reason === 'unreachable' && till.sandbox() ? ' (is `till sandbox` running?)' : o.reason === 'rejected' ? `. ${suspectFor(o.detail).message}` : '';
     return [{ name: 'gateway', verdict: 'fail', detail: `${base}: ${o.detail}${hint}` }];
   }
   const ms = attempt.receivedAt - attempt.sentAt;
@@ -84,6 +85,17 @@ async function gatewayChecks(till: Till): Promise<Check[]> {
   return checks;
 }
 
+/** Open alarms: an INTEGRITY or CONFIG alarm means payments cannot be trusted or sent. */
+function alarmChecks(till: Till): Check[] {
+  const open = till.journal.openAlarms();
+  if (open.length === 0) return [{ name: 'alarms', verdict: 'ok', detail: 'none open' }];
+  return open.map((a) => ({
+    name: 'alarm',
+    verdict: a.kind === 'INTEGRITY' || a.kind === 'CONFIG' ? 'fail' : 'warn',
+    detail: `${a.kind}${a.code === null ? '' : ` ${a.code}`} (#${a.id}): ${a.message}`,
+  }));
+}
+
 export function run(ctx: CommandContext): Promise<number> {
   parse(ctx.args, {}, { min: 0, max: 0, usage: 'till doctor' });
   return withTill(ctx, async (till) => {
@@ -93,7 +105,7 @@ export function run(ctx: CommandContext): Promise<number> {
       { name: 'till app', verdict: 'ok', detail: holder === null ? 'none is running on this data directory' : `${holder} is running on this data directory` },
     ];
     const keys = await keyChecks(till);
-    checks.push(...keys);
+    checks.push(...keys, ...alarmChecks(till));
     if (keys.every((c) => c.verdict !== 'fail')) checks.push(...(await gatewayChecks(till)));
     else checks.push({ name: 'gateway', verdict: 'warn', detail: 'not tried: fix the keys first' });
     const ok = checks.every((c) => c.verdict !== 'fail');
