@@ -38,7 +38,9 @@ export async function stepCancelling(ctx: EngineContext, order: OrderRecord): Pr
     return ctx.stalled(order.id);
   }
   // Refused: most likely the customer paid meanwhile, or the gateway never had it. Ask; never assume.
-  const query = await exchange(ctx, order, () => ctx.client().payQuery({ merchantTransId: order.merchantTransId }));
+  // Checked against the order's amount like every other query: this answer alone can turn
+  // a cancelled sale into a paid one.
+  const query = await queryOrder(ctx, order);
   const q = query.outcome;
   if (q.kind === 'S' && q.data.status === PAID) {
     // The state and the supervisor's alarm land together: a crash between them must not

@@ -173,6 +173,25 @@ describe('checkout engine: order lifecycle against the sandbox', { concurrency: 
     h.assertConsistent(till.journal);
   });
 
+  test('after a refused cancel, a query that reports the payment for another amount is not taken: unknown until a matching answer', async (t) => {
+    const h = await EngineHarness.start();
+    t.after(() => h.close());
+    const till = h.openTill({ settings: { paymentWindowMs: 30_000, pollIntervalMs: 30_000 } });
+    const order = await till.create();
+    await till.waitState(order.id, 'AWAITING_PAYMENT');
+    h.sandbox.pay(order.merchantTransId);
+    // A gateway (or whatever stands in its place) that signs a payment of 1 cent more.
+    h.rewrite = (api, body) => (api === 'payQuery' ? { ...body, payAmount: { currency: 'USD', value: '240' } } : undefined);
+    till.engine.cancel(order.id);
+    await waitUntil('the lying query was answered', () => till.journal.attempts(order.id).some((a) => a.api === 'payQuery' && a.outcome === 'U'));
+    assert.equal(till.journal.getOrder(order.id)?.state, 'CANCELLING', 'a payment of another amount is not a payment of this order');
+    assert.match(till.journal.attempts(order.id).find((a) => a.api === 'payQuery' && a.outcome === 'U')!.unknownReason ?? '', /payAmount/);
+    h.rewrite = undefined;
+    const paid = await till.waitState(order.id, ['PAID', 'CANCELLED']);
+    assert.equal(paid.state, 'PAID');
+    assert.equal(paid.alarm, 'PAID_AFTER_CANCEL');
+  });
+
   test("paid just before the cancel lands, on a gateway that reverses paid orders: CANCELLED (reversed), no alarm", async (t) => {
     const h = await EngineHarness.start({ sandbox: { cancelPaid: 'reverse' } });
     t.after(() => h.close());

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AlipayClient } from '../../main/alipay/client';
 import { apiByPath, type ApiName } from '../../main/alipay/functions';
+import { signText } from '../../main/alipay/signature';
 import { startSandbox, type FaultConfig, type SandboxHandle, type SandboxOptions } from '../../main/alipay/sandbox/server';
 import { GatewayTransport, type TransportOptions } from '../../main/alipay/transport';
 import { CheckoutEngine } from '../../main/checkout/engine';
@@ -57,17 +58,33 @@ export function bodyOfEnvelope(envelope: string): string {
   return envelope.slice(start + ',"body":'.length, end);
 }
 
+/**
+ * Changes the body of a signed answer and signs it again with the gateway's own key: a
+ * gateway that lies (answers for another amount), which only the till's echo checks catch.
+ */
+export type AnswerRewrite = (api: ApiName, body: Record<string, unknown>) => Record<string, unknown> | undefined;
+
 class RecordingTransport extends GatewayTransport {
   constructor(
     options: TransportOptions,
     private readonly record: (path: string, envelope: string) => void,
+    private readonly rewrite: () => AnswerRewrite | undefined,
   ) {
     super(options);
   }
 
-  override post(path: string, body: string) {
+  override async post(path: string, body: string) {
     this.record(path, body);
-    return super.post(path, body);
+    const answer = await super.post(path, body);
+    const rewrite = this.rewrite();
+    const api = apiByPath(path);
+    if (!rewrite || !api || answer.status !== 200) return answer;
+    const parsed = JSON.parse(answer.bytes.toString('utf8')) as { response: { head: unknown; body: Record<string, unknown> } };
+    const changed = rewrite(api, parsed.response.body);
+    if (!changed) return answer;
+    const text = `{"head":${JSON.stringify(parsed.response.head)},"body":${JSON.stringify(changed)}}`;
+    const envelope = `{"response":${text},"signature":"${signText(text, testKeyPair('gateway').privateKey)}"}`;
+    return { ...answer, bytes: Buffer.from(envelope, 'utf8') };
   }
 }
 
@@ -181,6 +198,8 @@ export function sandboxClient() {
 
 export class EngineHarness {
   readonly sent: SentRequest[] = [];
+  /** When set, every answer the tills receive passes through it (see AnswerRewrite). */
+  rewrite: AnswerRewrite | undefined;
   sandbox!: SandboxHandle;
   link: GatewayLink | undefined;
   private readonly tills: Till[] = [];
@@ -251,6 +270,7 @@ export class EngineHarness {
         this.sent.push(request);
         options.beforeSend?.(request);
       },
+      () => this.rewrite,
     );
     const alipayPublicKey = options.alipayPublicKey;
     const tillKeys = alipayPublicKey ? { ...keys, alipayPublicKey: async () => alipayPublicKey } : keys;
