@@ -1,5 +1,5 @@
 // Lint stays fast: recommended rules only, no type-aware rules (tsc checks types).
-// The folder rules of DESIGN.md live in scripts/eslint/layer-boundaries.mjs.
+// The folder rules of docs/architecture.md live in scripts/eslint/layer-boundaries.mjs.
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';

@@ -20,7 +20,7 @@ prepare_and_reexec() {
   step "system packages and Node"
   bash "$REPO/scripts/system-deps.sh"
 
-  # NOTES.md §9: Electron's binary may not be downloadable; the CLI, sandbox and web host do not need it.
+  # docs/protocol.md §9: Electron's binary may not be downloadable; the CLI, sandbox and web host do not need it.
   export ELECTRON_SKIP_BINARY_DOWNLOAD=1
   # keytar is optional so that `npm install` succeeds before libsecret-1-dev is installed (npm
   # runs no script of ours before building dependencies); now that system-deps installed it,

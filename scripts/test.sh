@@ -11,7 +11,7 @@ step() { printf '\n==> %s\n' "$*"; }
 step "system packages and Node (scripts/system-deps.sh)"
 bash scripts/system-deps.sh
 
-# NOTES.md §9: Electron's binary cannot be downloaded here, and nothing in CI needs it.
+# docs/protocol.md §9: Electron's binary cannot be downloaded here, and nothing in CI needs it.
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
 
 step "npm ci"

@@ -7,7 +7,7 @@ import { headRule } from './schemas';
 import { signText } from './signature';
 
 /**
- * The request envelope (NOTES.md §1): `{"request":{"head":…,"body":…},"signature":"…"}`.
+ * The request envelope (docs/protocol.md §1): `{"request":{"head":…,"body":…},"signature":"…"}`.
  * The request text is built once from the frozen body text, signed, and spliced into the
  * envelope; nothing is re-serialized after signing, so the signed bytes are the sent bytes.
  */

@@ -1,5 +1,5 @@
 /**
- * The four APIs the till calls and where they live (NOTES.md §2). The paths are not a
+ * The four APIs the till calls and where they live (docs/protocol.md §2). The paths are not a
  * mechanical mapping of the function names (`grefund`), so they are listed, not derived.
  */
 export const API = {

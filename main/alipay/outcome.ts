@@ -4,7 +4,7 @@ import type { ApiName } from './functions';
 /**
  * What one exchange with the gateway came to. The client never throws for what happened
  * on the wire: every lost, late, garbled or unverifiable answer is `U`, an unknown outcome
- * to be resolved (NOTES.md §4), and never taken as success or failure.
+ * to be resolved (docs/protocol.md §4), and never taken as success or failure.
  */
 
 export interface ResultInfo {

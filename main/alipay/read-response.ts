@@ -10,7 +10,7 @@ import { utf8Length } from './utf8-text';
  * Turns the bytes of a gateway answer into an Outcome. Order of trust: the signature first
  * (over the raw `response` text, with Alipay's key), then the echoes (reqMsgId, and for
  * money the merchantTransId and amount), and only then the result. Fields the docs leave
- * unconfirmed (payQuery, refund: NOTES.md §3) are read tolerantly.
+ * unconfirmed (payQuery, refund: docs/protocol.md §3) are read tolerantly.
  */
 
 export interface Expectation {
@@ -96,7 +96,7 @@ function successData(body: Record<string, unknown>, expect: Expectation): PreCre
       // merchantTransId already tie the answer to this order); present and different is not.
       if (expect.amount && body.orderAmount !== undefined && !sameMoney(body.orderAmount, expect.amount)) mismatch('orderAmount');
       const qr = str(body.orderQrCode);
-      // String(1024) counted in UTF-8 bytes (NOTES.md §5, the strict reading), not UTF-16 units.
+      // String(1024) counted in UTF-8 bytes (docs/protocol.md §5, the strict reading), not UTF-16 units.
       if (!qr || utf8Length(qr) > 1024) throw new MessageRejected('shape', 'a successful preCreate answer has no usable orderQrCode');
       return {
         merchantTransId: transId!,

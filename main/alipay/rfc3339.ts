@@ -1,6 +1,6 @@
 /**
  * RFC 3339 date-times with a numeric offset. The till never sends `Z` because some
- * gateways reject it (NOTES.md §4); it reads both.
+ * gateways reject it (docs/protocol.md §4); it reads both.
  */
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/;

@@ -2,7 +2,7 @@ import type { FieldIssue, ObjectRule, Rule } from './field-rules';
 import { API, API_VERSION } from './functions';
 
 /**
- * The messages of alipay-offline-preCreate.txt and NOTES.md §3, field by field. Lengths
+ * The messages of alipay-offline-preCreate.txt and docs/protocol.md §3, field by field. Lengths
  * are the spec's String(N); `id` fields are refused over the limit, `text` fields are cut
  * by the builder before they get here.
  */

@@ -4,7 +4,7 @@ import { describeIssue, validate, type ObjectRule } from './field-rules';
 import { bodyRules } from './schemas';
 import { cutToUtf8Bytes, assertText } from './utf8-text';
 
-/** Bodies of payQuery, payCancel and refund (NOTES.md §3), checked by the same rules as preCreate. */
+/** Bodies of payQuery, payCancel and refund (docs/protocol.md §3), checked by the same rules as preCreate. */
 
 export interface OrderRef {
   merchantTransId?: string;

@@ -1,7 +1,7 @@
 import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 
 /**
- * RSA2 = SHA256withRSA, PKCS#1 v1.5 (NOTES.md §1), over the exact UTF-8 bytes that travel.
+ * RSA2 = SHA256withRSA, PKCS#1 v1.5 (docs/protocol.md §1), over the exact UTF-8 bytes that travel.
  * Callers hold parsed KeyObjects: parsing PEM per call costs about 3x in throughput.
  */
 

@@ -2,7 +2,7 @@ import { TillError } from '../errors';
 
 /**
  * Text rules for String(N) fields. Whether the gateway counts characters or bytes is
- * unconfirmed (NOTES.md §5), so limits are read the strict way: UTF-8 bytes.
+ * unconfirmed (docs/protocol.md §5), so limits are read the strict way: UTF-8 bytes.
  */
 
 export function utf8Length(text: string): number {

@@ -6,7 +6,7 @@ import type { EngineContext, StepResult } from './engine-context';
 import { exchange, queryOrder, resultDetail, settleFromQuery } from './step-common';
 
 /**
- * One step of one order, chosen by its journaled state (DESIGN.md "Order lifecycle").
+ * One step of one order, chosen by its journaled state (docs/architecture.md "Order lifecycle").
  * Every step starts from the journal, so a step after a crash is the same step as without
  * one. Unknown outcomes are resolved, never guessed: resend, query, cancel, in that order.
  */

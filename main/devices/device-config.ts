@@ -16,7 +16,7 @@ export type Parity = (typeof PARITIES)[number];
 export const FLOW_CONTROLS = ['none', 'rtscts', 'xonxoff'] as const;
 export type FlowControl = (typeof FLOW_CONTROLS)[number];
 export const DISPLAY_PROTOCOLS = ['epson', 'cd5220'] as const satisfies readonly DisplayProtocol[];
-/** Rates receipt printers and pole displays offer (NOTES.md §6: 9600 typical, up to 115200). */
+/** Rates receipt printers and pole displays offer (docs/protocol.md §6: 9600 typical, up to 115200). */
 export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
 
 export interface DeviceConfig {

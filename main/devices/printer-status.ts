@@ -4,7 +4,7 @@ import { decodeStatus, isStatusByte } from './escpos/status';
 /**
  * The printer's real-time status as the till reads it: three DLE EOT queries (1 printer,
  * 2 offline cause, 4 paper roll), each answered with one byte at once, even mid-job
- * (NOTES.md §6). The replies become one summary and one device state for the screens.
+ * (docs/protocol.md §6). The replies become one summary and one device state for the screens.
  */
 
 /** The queries, in the order they are asked: the first one tells whether anyone answers at all. */

@@ -3,7 +3,7 @@ import { TillError } from '../errors';
 /**
  * What the encoders need to know about a receipt printer model. Chosen in configuration
  * by id; `generic` is the default. Values come from the vendors' command references
- * (NOTES.md §6); a profile is a promise about the printer, so keep entries conservative.
+ * (docs/protocol.md §6); a profile is a promise about the printer, so keep entries conservative.
  */
 export interface PrinterProfile {
   id: string;

@@ -2,7 +2,7 @@ import type { CustomScheme } from 'electron';
 
 /**
  * The screens load from `app://till/…`, a privileged custom scheme served from the renderer
- * build, instead of `file://` (NOTES.md §8): one origin we own, no file-system reach.
+ * build, instead of `file://` (docs/protocol.md §8): one origin we own, no file-system reach.
  */
 
 export const APP_SCHEME = 'app';

@@ -1,5 +1,5 @@
 /**
- * The CSP of every page the Electron host serves (NOTES.md §8). The renderer build has no
+ * The CSP of every page the Electron host serves (docs/protocol.md §8). The renderer build has no
  * inline script or style, and in Electron it talks to the main process over IPC only, so it
  * may connect nowhere.
  */

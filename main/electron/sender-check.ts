@@ -1,7 +1,7 @@
 import { isAppUrl } from './app-origin';
 
 /**
- * Who may call the router over IPC (NOTES.md §8: validate the sender of every message): the
+ * Who may call the router over IPC (docs/protocol.md §8: validate the sender of every message): the
  * main frame of one of our windows, showing our own page. A subframe, another webContents
  * (a devtools page, anything Chromium made) or a page that navigated away is refused.
  */

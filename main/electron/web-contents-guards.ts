@@ -4,7 +4,7 @@ import { installSessionSecurity, type SessionLike } from './session-security';
 /**
  * Every webContents of the app (our windows and anything Chromium creates) stays on
  * `app://till`: navigation and redirects elsewhere are stopped, new windows and
- * `<webview>` refused (NOTES.md §8). Nothing here opens a link outside (no shell.openExternal).
+ * `<webview>` refused (docs/protocol.md §8). Nothing here opens a link outside (no shell.openExternal).
  */
 
 export interface NavigationEventLike {

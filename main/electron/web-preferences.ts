@@ -1,7 +1,7 @@
 import type { WebPreferences } from 'electron';
 
 /**
- * The webPreferences of every window of the till (NOTES.md §8): the page gets no Node, runs
+ * The webPreferences of every window of the till (docs/protocol.md §8): the page gets no Node, runs
  * sandboxed and isolated from the preload, and the preload is the only bridge.
  */
 export function secureWebPreferences(options: { preload: string; devTools: boolean }): WebPreferences {

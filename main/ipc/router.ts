@@ -13,7 +13,7 @@ import { wireTillEvents } from './till-events';
 import { alarmView } from './views';
 
 /**
- * The one router both hosts feed (DESIGN.md "Processes and hosts"). Every call goes
+ * The one router both hosts feed (docs/architecture.md "Processes and hosts"). Every call goes
  * through the same checks, in this order: the channel exists, the connection may use it
  * (a supervisor session for supervisor channels), the payload matches the channel's
  * schema; only then is the one service call behind the channel made. Whatever happens,

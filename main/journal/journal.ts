@@ -27,7 +27,7 @@ import { journalError } from './write-errors';
 import { toZReport, type ZReport } from './z-report';
 
 /**
- * The order journal on the till's SQLite file (DESIGN.md "Order lifecycle"). Every write
+ * The order journal on the till's SQLite file (docs/architecture.md "Order lifecycle"). Every write
  * is one IMMEDIATE transaction (a savepoint inside a caller's transaction): the write lock
  * is taken before anything is read, so two processes sharing the file (the app and the
  * `till` command) serialise instead of failing, and a compare-and-set reads the state it

@@ -5,7 +5,7 @@ import path from 'node:path';
 /**
  * Chromium as the till's screen where Electron is not installed: an app-mode window (no
  * address bar, no tabs) on the web host's URL, with a profile of its own under the data
- * directory and Chromium's own network chatter off (NOTES.md §9).
+ * directory and Chromium's own network chatter off (docs/protocol.md §9).
  */
 
 export const CHROMIUM_ENV = 'TILL_CHROMIUM';

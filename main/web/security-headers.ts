@@ -2,7 +2,7 @@ import type { OwnHost } from './own-host';
 
 /**
  * Headers every answer of the web host carries, errors included. The CSP is the strict one
- * of NOTES.md §8: the renderer build has no inline script or style, and the only place it
+ * of docs/protocol.md §8: the renderer build has no inline script or style, and the only place it
  * may connect to is this host's own bridge.
  */
 

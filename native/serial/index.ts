@@ -1,4 +1,4 @@
-/** The only importer of serialport (DESIGN.md): main/devices speaks to ports through this. */
+/** The only importer of serialport (docs/architecture.md): main/devices speaks to ports through this. */
 export { openSerial, SerialConnection, type SerialCloseInfo, type SerialConnectionEvents } from './open-serial';
 export { listSerialPorts } from './list-ports';
 export { SerialError, isSerialError, type SerialErrorCode } from './serial-error';

@@ -2,7 +2,7 @@
 // published 2024-06-25). Do not edit by hand: re-run the script.
 //
 // Minor units of every ISO 4217 currency: the one table the client, the sandbox, the
-// screens, receipts, the customer display, CSV and the Z report use (NOTES.md §5). Intl's
+// screens, receipts, the customer display, CSV and the Z report use (docs/protocol.md §5). Intl's
 // resolvedOptions gives display digits (Node 20: 0 for IDR, PKR, HUF, COP and IQD) and must not be used
 // for amounts. null = "N.A." in ISO 4217 (gold, SDR, test codes): not payable.
 

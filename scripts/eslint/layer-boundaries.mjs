@@ -1,4 +1,4 @@
-// The folder rules of DESIGN.md ("Dependencies point one way, and lint rules enforce it"),
+// The folder rules of docs/architecture.md ("Dependencies point one way, and lint rules enforce it"),
 // as one ESLint rule. Every import specifier (import/export-from, dynamic import(),
 // require(), `import x = require()`, `typeof import()`) is resolved against the importing
 // file, so `../../main/x` from renderer/ is caught whatever the spelling; bare specifiers
@@ -12,7 +12,7 @@ const DEFAULT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 
 const NATIVE_PACKAGES = new Set(['better-sqlite3', 'keytar', 'serialport']);
 const REACT_PACKAGES = new Set(['react', 'react-dom']);
 
-/** Each rule: its id (shown in the message) and the DESIGN.md reason, one line. */
+/** Each rule: its id (shown in the message) and the docs/architecture.md reason, one line. */
 export const RULES = {
   'renderer-imports': 'the renderer has no Node and no secrets; it speaks only the preload contract (types and schemas)',
   'preload-imports': 'preload is the only bridge; it stands alone so the contract can be shared with the renderer',
@@ -110,7 +110,7 @@ function literalValue(node) {
 export const layerBoundaries = {
   meta: {
     type: 'problem',
-    docs: { description: 'Enforce the folder dependency rules of DESIGN.md' },
+    docs: { description: 'Enforce the folder dependency rules of docs/architecture.md' },
     schema: [
       {
         type: 'object',
@@ -119,7 +119,7 @@ export const layerBoundaries = {
       },
     ],
     messages: {
-      violation: "{{rule}}: '{{specifier}}' is not allowed in {{where}} — {{reason}} (DESIGN.md).",
+      violation: "{{rule}}: '{{specifier}}' is not allowed in {{where}} — {{reason}} (docs/architecture.md).",
     },
   },
   create(context) {

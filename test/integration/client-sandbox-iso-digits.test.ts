@@ -1,4 +1,4 @@
-// ISO 4217 minor units end to end over real HTTP (NOTES.md §5): what a cashier types as
+// ISO 4217 minor units end to end over real HTTP (docs/protocol.md §5): what a cashier types as
 // IDR 15,000.00 leaves the till as value "1500000" (ISO: 2 digits; Intl's display digits
 // say 0, which would send "15000", a 100x undercharge), the real sandbox stores it, and
 // its customer page shows it with ISO's digits. IQD (ISO 3, Intl 0) likewise.

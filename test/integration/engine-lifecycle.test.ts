@@ -1,4 +1,4 @@
-// The checkout engine through every transition of DESIGN.md's "Order lifecycle", with real
+// The checkout engine through every transition of docs/architecture.md's "Order lifecycle", with real
 // parts: a SQLite file in a temp dir, the real client over loopback HTTP, the real sandbox.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-// Money as integer minor units (NOTES.md §5): parsing what a cashier types, formatting it
+// Money as integer minor units (docs/protocol.md §5): parsing what a cashier types, formatting it
 // back, and the ISO 4217 checks; plus the RFC 3339 times the head carries.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

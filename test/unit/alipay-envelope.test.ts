@@ -1,4 +1,4 @@
-// The request envelope and RSA2 (NOTES.md §1): the signed bytes are the sent bytes, a
+// The request envelope and RSA2 (docs/protocol.md §1): the signed bytes are the sent bytes, a
 // signature verifies only for exactly those bytes, and the head is what the gateway wants.
 import assert from 'node:assert/strict';
 import { sign } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Reading gateway answers (NOTES.md §1, §4). A second key pair plays Alipay. Trust order:
+// Reading gateway answers (docs/protocol.md §1, §4). A second key pair plays Alipay. Trust order:
 // signature over the raw response text, then the echoes, then the result.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-// Bodies of payQuery, payCancel and refund (NOTES.md §3): checked by the same rules, frozen as text.
+// Bodies of payQuery, payCancel and refund (docs/protocol.md §3): checked by the same rules, frozen as text.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';

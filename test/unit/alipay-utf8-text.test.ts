@@ -1,4 +1,4 @@
-// String(N) free text: cut to N UTF-8 bytes at a code point boundary (NOTES.md §5), and
+// String(N) free text: cut to N UTF-8 bytes at a code point boundary (docs/protocol.md §5), and
 // the text problems that must never travel (lone surrogates, U+FFFD, control characters).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

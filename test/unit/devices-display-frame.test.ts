@@ -1,4 +1,4 @@
-// Customer pole display (2×20, NOTES.md §7): Epson and CD5220 frames byte for byte, each
+// Customer pole display (2×20, docs/protocol.md §7): Epson and CD5220 frames byte for byte, each
 // line exactly 20 printable ASCII columns whatever the input, amounts that fit 20
 // columns without losing a digit, and the status messages.
 import assert from 'node:assert/strict';

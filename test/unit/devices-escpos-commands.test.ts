@@ -1,4 +1,4 @@
-// ESC/POS byte builders against the values written in NOTES.md §6 (hex spelled out here,
+// ESC/POS byte builders against the values written in docs/protocol.md §6 (hex spelled out here,
 // not rebuilt from the code under test), and the DLE EOT answer decoder.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-// The QR job (NOTES.md §6): native GS ( k with the store length counted in UTF-8 bytes,
+// The QR job (docs/protocol.md §6): native GS ( k with the store length counted in UTF-8 bytes,
 // module size fitted to the paper, quiet zone; the GS v 0 raster read back dot by dot
 // against qrcode's module matrix and scanned with a real decoder (jsQR).
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The packaging settings that matter for security and for native modules (NOTES.md §8–9),
+// The packaging settings that matter for security and for native modules (docs/protocol.md §8–9),
 // read through electron-builder's own loader and checked against its own schema, so the
 // test sees exactly what `electron-builder` would (packaging needs Electron's binary,
 // which these machines cannot install).

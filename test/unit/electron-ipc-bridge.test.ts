@@ -1,4 +1,4 @@
-// ipcMain → router: the sender check (NOTES.md §8) and one router connection per window.
+// ipcMain → router: the sender check (docs/protocol.md §8) and one router connection per window.
 // The router here records what reaches it, so a test can prove a refused call never did.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-// Permissions, navigation, new windows and <webview> (NOTES.md §8): the real handlers the
+// Permissions, navigation, new windows and <webview> (docs/protocol.md §8): the real handlers the
 // host installs, called as Electron would call them.
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';

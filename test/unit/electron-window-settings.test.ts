@@ -1,4 +1,4 @@
-// The settings every window of the Electron host gets (NOTES.md §8), asserted without Electron.
+// The settings every window of the Electron host gets (docs/protocol.md §8), asserted without Electron.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { APP_SCHEME_PRIVILEGES, CUSTOMER_PAGE_URL, isAppUrl, TILL_PAGE_URL } from '../../main/electron/app-origin';

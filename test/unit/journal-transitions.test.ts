@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { ORDER_STATES, type OrderState } from '../../main/journal/types';
 import { count, errorOf, openJournal, orderIn } from './journal-kit';
 
-/** DESIGN.md "Order lifecycle", as the engine drives it. */
+/** docs/architecture.md "Order lifecycle", as the engine drives it. */
 const LIFECYCLE: ReadonlyArray<readonly [OrderState, OrderState]> = [
   ['NEW', 'SENDING'],
   ['NEW', 'FAILED'],

@@ -1,4 +1,4 @@
-// Proves the folder rules of DESIGN.md fire (and only fire) where they should, through the
+// Proves the folder rules of docs/architecture.md fire (and only fire) where they should, through the
 // project's real eslint.config.mjs, on snippets linted at virtual paths in the tree.
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -78,7 +78,7 @@ const allowed: Case[] = [
   { file: 'test/integration/x.test.ts', code: "import Database from 'better-sqlite3';\nimport { createElement } from 'react';\nimport { test } from 'node:test';\nimport { TillError } from '../../main/errors';\nimport { App } from '../../renderer/app';\nexport { Database, createElement, test, TillError, App };" },
 ];
 
-describe('layer boundaries (DESIGN.md) fire on violations', () => {
+describe('layer boundaries (docs/architecture.md) fire on violations', () => {
   for (const c of violations) {
     test(`${c.file}: ${c.code.split('\n')[0]} -> ${c.rule}`, async () => {
       const messages = await lint(c.file, c.code);
@@ -87,13 +87,13 @@ describe('layer boundaries (DESIGN.md) fire on violations', () => {
       assert.ok(message);
       assert.equal(message.severity, 2);
       assert.ok(message.message.startsWith(`${c.rule}: `), message.message);
-      assert.match(message.message, /DESIGN\.md/);
+      assert.match(message.message, /docs\/architecture\.md/);
       assert.doesNotMatch(message.message, /\n/, 'message is one line');
     });
   }
 });
 
-describe('layer boundaries allow what DESIGN.md allows', () => {
+describe('layer boundaries allow what docs/architecture.md allows', () => {
   for (const c of allowed) {
     test(`${c.file}: ${c.code.split('\n')[0]}`, async () => {
       assert.deepEqual(await lint(c.file, c.code), []);

@@ -9,7 +9,7 @@ function system(env: NodeJS.ProcessEnv, executables: string[]): LookupSystem {
 }
 
 describe('chromiumArgs', () => {
-  test('app mode on the URL, its own profile, and the quiet flags of NOTES.md §9', () => {
+  test('app mode on the URL, its own profile, and the quiet flags of docs/protocol.md §9', () => {
     const args = chromiumArgs(WINDOW);
     assert.equal(args[0], '--app=http://127.0.0.1:4000/#token=abc');
     assert.ok(args.includes('--user-data-dir=/data/chromium/till'));

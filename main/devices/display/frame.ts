@@ -2,7 +2,7 @@ import { TillError } from '../../errors';
 import { toAscii } from '../escpos/ascii';
 
 /**
- * One full screen for a 2×20 customer pole display (NOTES.md §7). Each line is sent as
+ * One full screen for a 2×20 customer pole display (docs/protocol.md §7). Each line is sent as
  * exactly 20 printable ASCII characters: a shorter line would leave the previous
  * message's tail on the glass, a longer one wraps or scrolls, and anything outside ASCII
  * shows as whatever the display's font has at that byte.

@@ -1,7 +1,7 @@
 import { TillError } from '../../errors';
 
 /**
- * ESC/POS byte builders (NOTES.md §6). Each returns a fresh array; arguments are checked
+ * ESC/POS byte builders (docs/protocol.md §6). Each returns a fresh array; arguments are checked
  * because an out-of-range byte does not fail on the printer, it prints the wrong thing.
  */
 

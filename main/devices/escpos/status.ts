@@ -1,7 +1,7 @@
 import type { StatusKind } from './commands';
 
 /**
- * Reading the one-byte answers to DLE EOT n (NOTES.md §6). Every valid answer has the
+ * Reading the one-byte answers to DLE EOT n (docs/protocol.md §6). Every valid answer has the
  * fixed bits 0xx1xx10; anything else is noise on the line (or another command's echo)
  * and must not be read as a status.
  */

@@ -1,7 +1,7 @@
 import type { Migration } from '../../../native/sqlite';
 
 /**
- * The order journal (DESIGN.md "Order lifecycle"): orders hold the current state, events
+ * The order journal (docs/architecture.md "Order lifecycle"): orders hold the current state, events
  * are the append-only history, attempts keep every HTTP exchange for audit. Nothing that
  * records money is ever deleted; triggers refuse it even to a hand-typed SQL statement.
  *
