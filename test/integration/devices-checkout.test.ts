@@ -41,7 +41,7 @@ async function rig(t: TestContext, options: { printerProfile?: string; printerPa
     db: till.db,
     storeName: () => 'Harbour Coffee',
     sandbox: () => true,
-    manager: { statusTimeoutMs: 200, reconnect: { baseMs: 20, maxMs: 100 } },
+    manager: { statusTimeoutMs: 1_500, reconnect: { baseMs: 20, maxMs: 100 } },
   });
   const add = (input: DeviceInput) => devices.store.add(input);
   add({ name: 'receipt', role: 'printer', path: options.printerPath ?? printerPair.till, profile: options.printerProfile ?? 'generic' });
