@@ -1,6 +1,8 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
-import { EnvHttpProxyAgent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import * as dns from 'node:dns';
+import type * as net from 'node:net';
+import { Agent, EnvHttpProxyAgent, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import { TillError } from '../errors';
 
 /**
@@ -41,11 +43,19 @@ export class TransportError extends TillError {
   }
 }
 
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+/** Every 127.0.0.0/8 address, ::1, 127.x written as IPv4-mapped IPv6 (as URL normalizes it), and localhost. */
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\])$/i;
 
 export function isLoopbackUrl(url: URL): boolean {
   return LOOPBACK_HOSTS.test(url.hostname);
 }
+
+/** `localhost` is this machine's IPv4 loopback, whatever the resolver or /etc/hosts says. */
+const loopbackLookup: NonNullable<net.TcpNetConnectOpts['lookup']> = (hostname, options, callback) => {
+  if (hostname.toLowerCase() !== 'localhost') return dns.lookup(hostname, options, callback as never);
+  if ((options as dns.LookupOptions).all) (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
+  else callback(null, '127.0.0.1', 4);
+};
 
 /**
  * From the certificate's DER: Node's `PeerCertificate.pubkey` is the SPKI only for RSA keys
@@ -88,17 +98,38 @@ export class GatewayTransport {
         return undefined;
       },
     };
-    this.dispatcher = new EnvHttpProxyAgent({
-      ...proxySettings(options.proxyEnv),
-      connect: tls,
-      requestTls: tls,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
-      keepAliveTimeout: 10_000,
-    });
+    const timeouts = { headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs, keepAliveTimeout: 10_000 };
+    // This machine is never reached through a proxy: the sandbox's traffic (and an ISV token
+    // in its head) has no business on a proxy, whatever NO_PROXY says.
+    this.dispatcher = isLoopbackUrl(base)
+      ? new Agent({ connect: { ...tls, lookup: loopbackLookup }, ...timeouts })
+      : new EnvHttpProxyAgent({ ...proxySettings(options.proxyEnv), connect: tls, requestTls: tls, ...timeouts });
   }
 
+  /**
+   * One exchange, bounded by timeoutMs whatever the path: undici's own timeouts and the
+   * abort signal do not reach every phase (a proxy that accepts the connection and never
+   * answers CONNECT held a call for minutes), so a timer of our own ends the wait as well.
+   */
   async post(path: string, body: string): Promise<HttpAnswer> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new TransportError('GATEWAY_TIMEOUT', `no complete answer from the gateway within ${this.timeoutMs} ms`, 'exchange'));
+      }, this.timeoutMs);
+    });
+    const exchange = this.exchange(path, body, controller.signal);
+    exchange.catch(() => undefined); // settled after the deadline: nobody is listening any more
+    try {
+      return await Promise.race([exchange, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async exchange(path: string, body: string, signal: AbortSignal): Promise<HttpAnswer> {
     const url = new URL(path.replace(/^\//, ''), this.base.href.endsWith('/') ? this.base.href : `${this.base.href}/`);
     let response: Dispatcher.ResponseData;
     try {
@@ -107,7 +138,7 @@ export class GatewayTransport {
         dispatcher: this.dispatcher,
         headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
         body,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal,
       });
     } catch (error) {
       throw classify(error, this.timeoutMs);

@@ -549,6 +549,18 @@ if (insideKeyringSession(__filename, 'till CLI payment tests')) {
     test('the sandbox stops on SIGTERM with exit 0', async () => {
       port = Number(new URL(sandbox.url).port);
       assert.equal(await sandbox.stop(), 0);
+      assert.doesNotMatch(sandbox.stderr(), /WARNING/, 'on loopback: no warning');
+    });
+
+    test('a sandbox listening beyond this machine says so, loudly, on stderr', async () => {
+      const open = await startSandboxProcess(dataDir, ['--host', '0.0.0.0']);
+      try {
+        const deadline = Date.now() + 10_000;
+        while (!/WARNING: the sandbox listens on 0\.0\.0\.0/.test(open.stderr()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        assert.match(open.stderr(), /WARNING: the sandbox listens on 0\.0\.0\.0, not only on this machine/);
+      } finally {
+        assert.equal(await open.stop(), 0);
+      }
     });
 
     test('precreate exits 3 (outcome unknown) at once, says the gateway cannot be reached, and journals the order', async () => {

@@ -331,6 +331,8 @@ export function assertErrorDoc(doc: Record<string, unknown>, code: string, field
 export interface SandboxProcess {
   url: string;
   child: ChildProcess;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
   /** SIGTERM, then the exit status. */
   stop(): Promise<number | null>;
 }
@@ -371,7 +373,7 @@ export function startSandboxProcess(dataDir: string, extraArgs: readonly string[
       const m = /listening on (https?:\/\/\S+)/.exec(stdout);
       if (m) {
         clearTimeout(timer);
-        resolve({ url: m[1]!, child, stop });
+        resolve({ url: m[1]!, child, stop, stderr: () => stderr });
       }
     });
     void exited.then((status) => {

@@ -7,6 +7,7 @@ import { serveControl } from './control';
 import { QR_PATH, serveCustomer } from './customer-routes';
 import { SandboxGateway } from './gateway';
 import { isLoopback, readBody, sendError } from './http-io';
+import { allowedHosts, originProblem } from './request-origin';
 import type { FaultConfig } from './faults';
 import type { SandboxClient, SandboxHandle, SandboxOptions } from './types';
 
@@ -41,6 +42,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   const host = options.host ?? '127.0.0.1';
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let ownUrl = '';
+  let hosts = allowedHosts(0, undefined);
   const gateway = new SandboxGateway(options, () => (options.publicBaseUrl ?? ownUrl).replace(/\/+$/, ''));
   const log = options.log ?? (() => undefined);
 
@@ -51,6 +53,12 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     } catch {
       gateway.counters.httpStatus(400);
       sendError(res, 400, 'bad_request', 'the request target is not a valid path');
+      return;
+    }
+    const refused = originProblem(req, hosts, options.tls !== undefined);
+    if (refused) {
+      gateway.counters.httpStatus(403);
+      sendError(res, 403, 'forbidden', refused);
       return;
     }
     const path = url.pathname;
@@ -115,6 +123,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   });
   const port = (server.address() as AddressInfo).port;
   ownUrl = urlOf(options.tls !== undefined, host, port);
+  hosts = allowedHosts(port, options.publicBaseUrl);
 
   let closing: Promise<void> | undefined;
   return {

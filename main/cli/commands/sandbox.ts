@@ -70,6 +70,12 @@ export function run(ctx: CommandContext): Promise<number> {
     if (handle.url.replace(/\/$/, '') !== config['gateway.baseUrl'].replace(/\/$/, '')) {
       ctx.out.say(`Note: this profile's gateway.baseUrl is ${config['gateway.baseUrl']}; set it with \`till config set gateway.baseUrl ${handle.url}\`.`);
     }
+    if (!/^(127(?:\.\d{1,3}){3}|::1|localhost)$/i.test(host)) {
+      // Loud, on stderr, even with --json: the gateway's API answers anyone who can reach it.
+      process.stderr.write(
+        `WARNING: the sandbox listens on ${host}, not only on this machine: anyone on the network can create and pay sandbox orders. Its control endpoints still answer loopback callers only. Use --host 127.0.0.1 unless phones must reach the QR pages.\n`,
+      );
+    }
     ctx.out.say('Ctrl-C stops it.');
     await stopped;
     await handle.close();
