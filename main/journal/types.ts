@@ -116,7 +116,8 @@ export interface RefundRecord {
   updatedAt: number;
 }
 
-export type AlarmKind = 'CONFIG' | 'PAID_AFTER_CANCEL' | 'AMOUNT_MISMATCH' | 'INTEGRITY' | 'REPEAT_INCONSISTENT';
+/** PROFILE_MODE: the till was switched between sandbox and live at the terminal (informational, not blocking). */
+export type AlarmKind = 'CONFIG' | 'PAID_AFTER_CANCEL' | 'AMOUNT_MISMATCH' | 'INTEGRITY' | 'REPEAT_INCONSISTENT' | 'PROFILE_MODE';
 
 export interface AlarmRecord {
   id: number;

@@ -8,6 +8,7 @@ import { Journal } from '../journal/journal';
 import type { MerchantSetup } from '../alipay/precreate-body';
 import { GatewayTransport } from '../alipay/transport';
 import { getConfig, isSandboxProfile, type TillConfig } from '../config/config-keys';
+import { assertModeFitsGateway } from '../config/profile-mode';
 import { openTillDatabase, resolveDataDir } from '../config/data-dir';
 import { KeyVault } from '../config/keys';
 import { ensureProfile, type Profile } from '../config/profile';
@@ -139,8 +140,13 @@ export function createClient(config: TillConfig, vault: KeyVault): AlipayClient 
     connectTimeoutMs: config['gateway.connectTimeoutMs'],
     timeoutMs: config['gateway.timeoutMs'],
   });
-  // On the built-in sandbox the gateway's own key plays Alipay's: no key to import.
+  // profile.mode says which key vouches for answers, never the URL: on a sandbox profile the
+  // built-in gateway's own key plays Alipay's (no key to import), and only on loopback
+  // (checked again here for a config not read through getConfig); a live profile checks
+  // with the imported Alipay key, and without one nothing is sent (the client loads both
+  // keys before the first byte).
   const sandbox = isSandboxProfile(config);
+  assertModeFitsGateway(config['profile.mode'], config['gateway.baseUrl'], 'profile.mode');
   return new AlipayClient({
     transport,
     clientId: config['client.id'],
