@@ -103,7 +103,8 @@ describe('configuration keys', () => {
       assert.equal(isSandboxProfile(config), false, 'a loopback URL does not make a live profile a sandbox');
     });
     withStore((store) => {
-      for (const values of [{ 'gateway.baseUrl': 'https://open-sea.alipay.com' }, { 'gateway.baseUrl': 'https://10.0.0.2:8443', 'store.id': 'S2' }]) {
+      const attempts: Record<string, string>[] = [{ 'gateway.baseUrl': 'https://open-sea.alipay.com' }, { 'gateway.baseUrl': 'https://10.0.0.2:8443', 'store.id': 'S2' }];
+      for (const values of attempts) {
         const error = tillErrorOf(() => setConfigValues(store, values));
         assert.deepEqual([error.code, error.field], ['PROFILE_MODE_MISMATCH', 'gateway.baseUrl']);
         assert.match(error.message, /profile\.mode is sandbox.*till config set profile\.mode live/);
