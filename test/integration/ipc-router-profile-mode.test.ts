@@ -12,7 +12,7 @@ import { openTillDatabase } from '../../main/config/data-dir';
 import { SettingsStore } from '../../main/config/settings-store';
 import { isTillError } from '../../main/errors';
 import { Journal } from '../../main/journal/journal';
-import { insideKeyringSession, removeTempDirs } from '../support/cli-runner';
+import { httpRequest, insideKeyringSession, removeTempDirs } from '../support/cli-runner';
 import { freePort, freshDataDir, screen, startServices, stateOf } from './ipc-kit';
 
 const PIN = '0582937146';
@@ -80,6 +80,32 @@ if (insideKeyringSession(__filename, 'router profile mode tests')) {
       assert.equal(order.state, 'AWAITING_PAYMENT');
       assert.ok(order.qrCode?.startsWith(sandbox.url), String(order.qrCode));
       assert.equal((await till.ok('till.status', {})).sandbox, false);
+    });
+
+    test('a switch made at the terminal while the till runs holds at its next request: status, and the key answers are checked with', async (t) => {
+      const dataDir = await freshDataDir();
+      const services = await startServices(dataDir);
+      t.after(() => services.close());
+      assert.ok(services.sandboxUrl, 'the built-in sandbox runs');
+      const requests = async () => (JSON.parse((await httpRequest(`${services.sandboxUrl}/sandbox/stats`)).body) as { requests: number }).requests;
+      const till = screen(services, 'till');
+      assert.equal((await till.ok('till.status', {})).sandbox, true);
+      const client = services.till.client();
+      const ref = () => ({ merchantTransId: `MODE${randomBytes(6).toString('hex')}` });
+      assert.notEqual((await client.payQuery(ref())).outcome.kind, 'U', 'the sandbox key checks the sandbox');
+
+      // `till config set profile.mode live` in another process: its own connection to the file.
+      withStore(dataDir, (store) => setConfig(store, 'profile.mode', 'live'));
+      assert.equal((await till.ok('till.status', {})).sandbox, false);
+      const sent = await requests();
+      assert.equal(services.till.client(), client, 'the same client');
+      await assert.rejects(client.payQuery(ref()), (e: unknown) => isTillError(e, 'KEY_MISSING') && e.field === 'alipayPublicKey');
+      assert.equal(await requests(), sent, 'nothing sent without the Alipay key');
+      const supervisor = screen(services, 'supervisor');
+      await supervisor.ok('supervisor.setupPin', { pin: PIN });
+      const alarms = (await supervisor.ok('day.reconcile', {})).alarms;
+      assert.deepEqual(alarms.map((a) => a.kind), ['PROFILE_MODE']);
+      assert.match(alarms[0]!.message, /from sandbox to live/);
     });
 
     test('the screens cannot change profile.mode (SETTING_TERMINAL_ONLY naming it, nothing saved or recorded); a sandbox refuses a real gateway from them too', async (t) => {
