@@ -1,3 +1,4 @@
+import { TERMINAL_ONLY_SETTINGS } from '../../preload/contract/channels';
 import { TillError } from '../errors';
 import { Journal } from '../journal/journal';
 import type { Actor, AlarmKind } from '../journal/types';
@@ -27,8 +28,8 @@ export type ProfileMode = (typeof PROFILE_MODES)[number];
 export const DEFAULT_MODE: ProfileMode = 'sandbox';
 export const DEFAULT_BASE_URL = 'http://127.0.0.1:8787';
 
-/** Keys the screens' settings.set may not change: what decides whether money moves. */
-export const TERMINAL_ONLY_KEYS: readonly string[] = Object.freeze([PROFILE_MODE_KEY]);
+/** Keys the screens' settings.set may not change: what decides whether money moves (shared with the screens). */
+export const TERMINAL_ONLY_KEYS: readonly string[] = TERMINAL_ONLY_SETTINGS;
 
 /** Non-secret alarm kind for a change of mode; not blocking (the change was made on purpose, at the till). */
 export const PROFILE_MODE_ALARM: AlarmKind = 'PROFILE_MODE';
