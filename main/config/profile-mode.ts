@@ -42,6 +42,14 @@ export function isLoopbackHostname(hostname: string): boolean {
   return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
 }
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
 function isLoopbackUrl(url: string): boolean {
   try {
     return isLoopbackHostname(new URL(url).hostname);
@@ -69,7 +77,7 @@ export function assertModeFitsGateway(mode: string, baseUrl: string, field: stri
  * Stores the mode of a data directory that has none, once (atomically across processes):
  * a fresh directory is sandbox; one made by a till from before profile.mode keeps what it
  * was treated as then, derived one last time from its stored gateway.baseUrl (loopback:
- * sandbox, else live). The decision and its basis are journaled.
+ * sandbox, else live), the decision and its basis journaled.
  */
 export function ensureProfileMode(store: SettingsStore): ProfileMode {
   const stored = store.get(PROFILE_MODE_KEY);
@@ -80,8 +88,12 @@ export function ensureProfileMode(store: SettingsStore): ProfileMode {
     const storedUrl = store.get('gateway.baseUrl');
     const mode: ProfileMode = isLoopbackUrl(storedUrl ?? DEFAULT_BASE_URL) ? 'sandbox' : 'live';
     store.set(PROFILE_MODE_KEY, mode);
-    const basis = storedUrl === undefined ? 'no gateway.baseUrl stored (a fresh data directory: sandbox)' : `derived once from the stored gateway.baseUrl's host ${new URL(storedUrl).host}`;
-    new Journal(store.db).appendEvent(null, 'recovery', 'profile_mode_recorded', { from: null, to: mode, basis });
+    // Journaled only when an address decided it; a fresh directory (no address) is the
+    // sandbox by default, and its journal stays empty until something happens.
+    if (storedUrl !== undefined) {
+      const basis = `derived once from the stored gateway.baseUrl's host ${hostOf(storedUrl)}`;
+      new Journal(store.db).appendEvent(null, 'recovery', 'profile_mode_recorded', { from: null, to: mode, basis });
+    }
     return mode;
   });
 }
