@@ -70,6 +70,10 @@ export function run(ctx: CommandContext): Promise<number> {
     if (handle.url.replace(/\/$/, '') !== config['gateway.baseUrl'].replace(/\/$/, '')) {
       ctx.out.say(`Note: this profile's gateway.baseUrl is ${config['gateway.baseUrl']}; set it with \`till config set gateway.baseUrl ${handle.url}\`.`);
     }
+    if (config['profile.mode'] === 'live') {
+      // A live till trusts the imported Alipay key only: this gateway's answers fail its checks.
+      ctx.out.say("Note: this profile is live (profile.mode): it checks answers with the imported Alipay public key, not this sandbox's.");
+    }
     ctx.out.say('Ctrl-C stops it.');
     await stopped;
     await handle.close();
