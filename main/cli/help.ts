@@ -35,6 +35,7 @@ Global options
   -h, --help       this text;  --version  the till's version
 
 Exit codes: 0 done, 1 error, 2 usage, 3 outcome unknown (resolved later), 4 declined, 5 not paid.
-A fresh data directory is a sandbox profile: run \`till sandbox\` in one terminal and
-\`till precreate --amount 2.39 --title Coffee\` in another.
+A fresh data directory is a sandbox profile (profile.mode sandbox): run \`till sandbox\` in
+one terminal and \`till precreate --amount 2.39 --title Coffee\` in another. Real payments:
+\`till config set profile.mode live\`, here at the terminal only (never from a screen).
 `;

@@ -3,6 +3,7 @@ import { SITES } from '../alipay/schemas';
 import { TillError } from '../errors';
 import { isPayableCurrency } from '../../preload/contract/minor-units';
 import { ensureProfile, readProfile, type Profile } from './profile';
+import { DEFAULT_BASE_URL, DEFAULT_MODE, PROFILE_MODES, assertModeFitsGateway, auditedWrite, isLoopbackHostname } from './profile-mode';
 import type { SettingsStore } from './settings-store';
 
 /*
@@ -13,6 +14,7 @@ import type { SettingsStore } from './settings-store';
  */
 
 export { SITES, type Site } from '../alipay/schemas';
+export { ensureProfileMode, isLoopbackHostname, PROFILE_MODES, TERMINAL_ONLY_KEYS, type ProfileMode } from './profile-mode';
 export const LOCALES = ['en', 'zh-HK'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const CUSTOMER_WINDOW_MODES = ['auto', 'off'] as const;
@@ -91,14 +93,6 @@ function oneOf<const V extends readonly string[]>(values: V) {
   };
 }
 
-/** True for the hosts plain http is allowed to: 127.0.0.0/8, ::1 and localhost. */
-export function isLoopbackHostname(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  if (host === 'localhost' || host === '::1') return true;
-  const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
-}
-
 function httpUrl(options: { maxBytes: number; httpOnlyOnLoopback: boolean; baseOnly?: boolean }) {
   return (raw: string): string => {
     const bytes = Buffer.byteLength(raw, 'utf8');
@@ -162,9 +156,16 @@ function businessType(raw: string): string {
 }
 
 const CONFIG_SPECS = {
+  'profile.mode': required(
+    'sandbox: pretend payments through the built-in sandbox gateway on this machine (loopback only), screens say SANDBOX; ' +
+      'live: real payments, answers checked with the imported Alipay public key whatever the URL. ' +
+      'Changed at the till only (till config set profile.mode); a fresh data directory is sandbox.',
+    DEFAULT_MODE,
+    oneOf(PROFILE_MODES),
+  ),
   'gateway.baseUrl': required(
-    'Base URL of the Alipay gateway. A loopback address means the built-in sandbox; plain http only on loopback.',
-    'http://127.0.0.1:8787',
+    'Base URL of the Alipay gateway; plain http only on loopback. A sandbox profile must use a loopback address.',
+    DEFAULT_BASE_URL,
     httpUrl({ maxBytes: 2048, httpOnlyOnLoopback: true, baseOnly: true }),
   ),
   'gateway.caFile': optional('Absolute path of a PEM CA bundle to trust for the gateway instead of the system roots.', absolutePath),
@@ -273,15 +274,24 @@ export function getConfig(store: SettingsStore): TillConfig {
       throw new TillError(error.code, `stored ${error.message}; fix it with setConfig or unset it`, { field: key, cause: error });
     }
   }
+  // Stored by a till that did not check the pair (an older version, a hand edit): refused
+  // at every use rather than read either way, so such a till is never silently live.
+  assertModeFitsGateway(config['profile.mode'] as string, config['gateway.baseUrl'] as string, 'profile.mode');
   return Object.freeze(config) as TillConfig;
 }
 
 /**
  * Rules across keys, checked on the settings as they would be after a change, so that a
- * configuration that fails every sale cannot be saved: type 5 (other) carries
+ * configuration that fails every sale, or lets the sandbox key vouch for a real gateway,
+ * cannot be saved: a sandbox profile needs a loopback gateway; type 5 (other) carries
  * otherBusinessType, which only trade.otherBusinessType can fill.
  */
-function assertConsistent(values: ReadonlyMap<string, string>): void {
+function assertConsistent(values: ReadonlyMap<string, string>, changing: readonly string[]): void {
+  assertModeFitsGateway(
+    values.get('profile.mode') ?? DEFAULT_MODE,
+    values.get('gateway.baseUrl') ?? DEFAULT_BASE_URL,
+    changing.includes('gateway.baseUrl') ? 'gateway.baseUrl' : 'profile.mode',
+  );
   const type = values.get('trade.businessType') ?? '';
   if (type.split('|').includes('5') && !values.get('trade.otherBusinessType')) {
     throw new TillError(
@@ -306,8 +316,8 @@ export function setConfigValues(store: SettingsStore, values: Readonly<Record<st
     if (raw === '') merged.delete(key);
     else merged.set(key, raw);
   }
-  assertConsistent(merged);
-  store.transaction(() => {
+  assertConsistent(merged, Object.keys(values));
+  auditedWrite(store, () => {
     for (const [key, raw] of entries) {
       if (raw === '') store.delete(key);
       else store.set(key, raw);
@@ -320,8 +330,8 @@ export function unsetConfig(store: SettingsStore, key: string): boolean {
   assertConfigKey(key);
   const merged = new Map<string, string>(storedValues(store));
   merged.delete(key);
-  assertConsistent(merged);
-  return store.delete(key);
+  assertConsistent(merged, [key]);
+  return auditedWrite(store, () => store.delete(key));
 }
 
 export function listConfig(store: SettingsStore): ConfigListing[] {
@@ -334,9 +344,9 @@ export function listConfig(store: SettingsStore): ConfigListing[] {
   });
 }
 
-/** Sandbox means the gateway is on this machine: screens must then say so. */
-export function isSandboxProfile(config: Pick<TillConfig, 'gateway.baseUrl'>): boolean {
-  return isLoopbackHostname(new URL(config['gateway.baseUrl']).hostname);
+/** The stored mode says it, never the URL (profile-mode.ts): screens, slips and the CLI then say SANDBOX. */
+export function isSandboxProfile(config: Pick<TillConfig, 'profile.mode'>): boolean {
+  return config['profile.mode'] === 'sandbox';
 }
 
 function defaultRaw(key: ConfigKey, profile: Profile): string {

@@ -5,6 +5,7 @@ import { isDatabaseError, openDatabase, type SqliteDatabase } from '../../native
 import { TillError } from '../errors';
 import { migrations } from '../journal/migrations';
 import { ensureProfile } from './profile';
+import { ensureProfileMode } from './profile-mode';
 import { SettingsStore } from './settings-store';
 
 export const APP_DIR_NAME = 'alipay-till';
@@ -80,7 +81,7 @@ export interface OpenTillDatabaseOptions {
 
 /**
  * Opens `till.sqlite` in the data directory with the till's migrations and makes sure the
- * profile exists. Database failures come out as TillErrors with the same codes
+ * profile exists, its mode (sandbox or live) stored. Database failures come out as TillErrors with the same codes
  * (DATA_DIR_UNWRITABLE, DATABASE_CORRUPT, DATABASE_TOO_NEW, MIGRATION_FAILED, …).
  */
 export function openTillDatabase(dataDir: string, options: OpenTillDatabaseOptions = {}): SqliteDatabase {
@@ -100,7 +101,10 @@ export function openTillDatabase(dataDir: string, options: OpenTillDatabaseOptio
   }
   if (!readonly) {
     try {
-      ensureProfile(new SettingsStore(db));
+      const store = new SettingsStore(db);
+      ensureProfile(store);
+      // Before anything reads the configuration: an older data directory gets its mode stored once.
+      ensureProfileMode(store);
     } catch (error) {
       db.close();
       throw error;

@@ -7,7 +7,8 @@ import { CheckoutEngine } from '../checkout/engine';
 import { Journal } from '../journal/journal';
 import type { MerchantSetup } from '../alipay/precreate-body';
 import { GatewayTransport } from '../alipay/transport';
-import { getConfig, isSandboxProfile, type TillConfig } from '../config/config-keys';
+import { getConfig, isSandboxProfile, type ProfileMode, type TillConfig } from '../config/config-keys';
+import { assertModeFitsGateway } from '../config/profile-mode';
 import { openTillDatabase, resolveDataDir } from '../config/data-dir';
 import { KeyVault } from '../config/keys';
 import { ensureProfile, type Profile } from '../config/profile';
@@ -63,7 +64,7 @@ export function openTill(options: { dataDir?: string } = {}): Till {
   const journal = new Journal(db);
   const config = (): TillConfig => getConfig(settings);
   const sandbox = (): boolean => isSandboxProfile(config());
-  const getClient = (): AlipayClient => (client ??= createClient(config(), vault));
+  const getClient = (): AlipayClient => (client ??= createClient(config(), vault, () => config()['profile.mode']));
   const getDevices = (): TillDevices => {
     if (!devices) {
       // Loaded on first use: serialport and the QR encoder are not needed by most commands.
@@ -131,7 +132,8 @@ function readCa(file: string | undefined): string | undefined {
   }
 }
 
-export function createClient(config: TillConfig, vault: KeyVault): AlipayClient {
+/** `mode` is read at every request (default: the mode in `config`). */
+export function createClient(config: TillConfig, vault: KeyVault, mode: () => ProfileMode = () => config['profile.mode']): AlipayClient {
   const transport = new GatewayTransport({
     baseUrl: config['gateway.baseUrl'],
     caPem: readCa(config['gateway.caFile']),
@@ -139,15 +141,24 @@ export function createClient(config: TillConfig, vault: KeyVault): AlipayClient 
     connectTimeoutMs: config['gateway.connectTimeoutMs'],
     timeoutMs: config['gateway.timeoutMs'],
   });
-  // On the built-in sandbox the gateway's own key plays Alipay's: no key to import.
-  const sandbox = isSandboxProfile(config);
+  // profile.mode says which key vouches for answers, never the URL: on a sandbox profile the
+  // built-in gateway's own key plays Alipay's (no key to import), and only on loopback; a
+  // live profile checks with the imported Alipay key, and without one nothing is sent (the
+  // client loads both keys before the first byte). Read at every request, so a switch made
+  // at the terminal (`till config set`, another process) holds for a running till at once.
+  const keyForAnswers = async () => {
+    const current = mode();
+    assertModeFitsGateway(current, config['gateway.baseUrl'], 'profile.mode');
+    return current === 'sandbox' ? vault.getSandboxGatewayPublicKey() : vault.getAlipayPublicKey();
+  };
+  assertModeFitsGateway(mode(), config['gateway.baseUrl'], 'profile.mode');
   return new AlipayClient({
     transport,
     clientId: config['client.id'],
     merchantId: config['merchant.id'],
     keys: {
       merchantPrivateKey: () => vault.getMerchantPrivateKey(),
-      alipayPublicKey: () => (sandbox ? vault.getSandboxGatewayPublicKey() : vault.getAlipayPublicKey()),
+      alipayPublicKey: keyForAnswers,
       isvAccessToken: async () => (await vault.getIsvToken()) ?? undefined,
     },
   });

@@ -104,6 +104,27 @@ export async function startEmbeddedSandbox(till: Till, log: (line: string) => vo
   }
 }
 
+/**
+ * A sandbox profile with a real gateway's address (stored by an older till or by hand) is
+ * refused at start-up, never run either way: the host stops with the reason, and a
+ * blocking CONFIG alarm stays in the journal, so once it is fixed (at the terminal) a
+ * supervisor still looks at what happened before payments resume.
+ */
+function refuseModeMismatch(till: Till): void {
+  try {
+    till.config();
+  } catch (error) {
+    if (!isTillError(error, 'PROFILE_MODE_MISMATCH')) throw error;
+    till.journal.raiseAlarm({
+      kind: 'CONFIG',
+      code: error.code,
+      message: `The till refused to start: ${error.message} Once fixed, a supervisor clears this alarm to take payments again.`,
+      actor: 'recovery',
+    });
+    throw error;
+  }
+}
+
 export async function startTillServices(options: TillServicesOptions = {}): Promise<TillServices> {
   const log = options.log ?? stderrLog;
   const dataDir = ensureDataDir(resolveDataDir({ flag: options.dataDir }));
@@ -113,6 +134,13 @@ export async function startTillServices(options: TillServicesOptions = {}): Prom
   try {
     till = openTill({ dataDir });
   } catch (error) {
+    releaseHost();
+    throw error;
+  }
+  try {
+    refuseModeMismatch(till);
+  } catch (error) {
+    await till.close();
     releaseHost();
     throw error;
   }

@@ -122,6 +122,13 @@ export const CHANNEL_ACCESS: { readonly [C in Channel]: Access } = {
   'devices.test': 'supervisor',
 };
 
+/**
+ * Settings settings.set refuses (SETTING_TERMINAL_ONLY): whether money moves is changed
+ * with `till config set` at the till's terminal, never from a screen. The screens list them
+ * read-only.
+ */
+export const TERMINAL_ONLY_SETTINGS: readonly string[] = Object.freeze(['profile.mode']);
+
 export const CHANNELS: readonly Channel[] = Object.freeze(Object.keys(CHANNEL_ACCESS) as Channel[]);
 
 export function isChannel(value: unknown): value is Channel {

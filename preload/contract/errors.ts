@@ -23,6 +23,8 @@ export const ROUTER_ERROR_CODES = {
   pinLocked: 'PIN_LOCKED',
   pinNotSet: 'PIN_NOT_SET',
   pinAlreadySet: 'PIN_ALREADY_SET',
+  /** settings.set named a key only the `till` command at the terminal may change (profile.mode); `field` names it. */
+  terminalOnly: 'SETTING_TERMINAL_ONLY',
   /** Something failed that has no code of its own; the message says no more than that. */
   internal: 'INTERNAL',
 } as const;

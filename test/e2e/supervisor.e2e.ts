@@ -145,6 +145,10 @@ if (insideKeyringSession(__filename, 'the supervisor end-to-end tests')) {
     test('the settings screen shows the till’s configuration', async (t) => {
       await supervisor.getByTestId('tab-settings').click();
       await visible(supervisor.getByTestId('settings-form'));
+      // Whether money moves is shown but changed only at the terminal (`till config set profile.mode`).
+      const mode = supervisor.getByTestId('setting-profile.mode');
+      assert.equal(await mode.inputValue(), 'sandbox');
+      assert.equal(await mode.getAttribute('readonly'), '');
       await saveScreenshot(t, supervisor, 'supervisor-settings');
     });
 

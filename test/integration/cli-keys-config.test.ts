@@ -254,8 +254,9 @@ if (insideKeyringSession(__filename, 'till CLI keys, config and global option te
     }
 
     test('after the refused values the defaults still apply', async () => {
-      const rows = (expectJson(await run('config', 'list', '--json'), 0).config as { key: string; isDefault: boolean }[]).filter((r) => !r.isDefault);
-      assert.deepEqual(rows, []);
+      const rows = (expectJson(await run('config', 'list', '--json'), 0).config as { key: string; value: string; isDefault: boolean }[]).filter((r) => !r.isDefault);
+      // profile.mode is stored at the first open (said, never defaulted): sandbox, untouched.
+      assert.deepEqual(rows.map((r) => [r.key, r.value]), [['profile.mode', 'sandbox']]);
     });
 
     test('a key generated in this data directory never lands in its files', async () => {

@@ -412,15 +412,16 @@ if (insideKeyringSession(__filename, 'till CLI payment tests')) {
 
     test('doctor --json: ok, with the keychain, merchant key, gateway and clock checks', async () => {
       const doc = expectJson(await run('doctor', '--json'), 0);
-      assertKeys(doc, ['ok', 'checks'], 'doctor');
+      assertKeys(doc, ['ok', 'sandbox', 'checks'], 'doctor');
       assert.equal(doc.ok, true);
+      assert.equal(doc.sandbox, true);
       const checks = doc.checks as Doc[];
       for (const check of checks) {
         assertKeys(check, ['name', 'verdict', 'detail'], 'doctor check');
         assert.ok(['ok', 'warn', 'fail'].includes(check.verdict as string));
       }
       const names = checks.map((c) => c.name);
-      for (const name of ['keychain', 'merchant key', 'gateway', 'clock']) {
+      for (const name of ['mode', 'keychain', 'merchant key', 'gateway', 'clock']) {
         const check = checks.find((c) => c.name === name);
         assert.equal(check?.verdict, 'ok', `${name}: ${JSON.stringify(checks)}`);
       }
@@ -614,7 +615,7 @@ if (insideKeyringSession(__filename, 'till CLI payment tests')) {
 
     test('doctor exits 1 and its gateway check says unreachable', async () => {
       const doc = expectJson(await run('doctor', '--json'), 1);
-      assertKeys(doc, ['ok', 'checks'], 'doctor');
+      assertKeys(doc, ['ok', 'sandbox', 'checks'], 'doctor');
       assert.equal(doc.ok, false);
       const gateway = (doc.checks as Doc[]).find((c) => c.name === 'gateway');
       assert.equal(gateway?.verdict, 'fail');

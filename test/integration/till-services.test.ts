@@ -94,7 +94,7 @@ if (insideKeyringSession(__filename, 'till services tests')) {
     });
 
     test('a live profile: no key is generated and no sandbox started; the till still opens', async () => {
-      const dataDir = await freshDataDir({ 'gateway.baseUrl': 'https://gateway.invalid' });
+      const dataDir = await freshDataDir({ 'profile.mode': 'live', 'gateway.baseUrl': 'https://gateway.invalid' });
       const services = await startServices(dataDir);
       try {
         assert.equal(services.sandboxUrl, null);

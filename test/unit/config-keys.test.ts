@@ -55,7 +55,8 @@ describe('configuration keys', () => {
 
   test('set values are validated, converted, listed and can be unset', () => {
     withStore((store) => {
-      setConfig(store, 'gateway.baseUrl', 'https://open-sea.alipay.com');
+      // Real gateways only for a live profile: the mode and the address go in together.
+      setConfigValues(store, { 'profile.mode': 'live', 'gateway.baseUrl': 'https://open-sea.alipay.com' });
       setConfig(store, 'gateway.pinSha256', `${pin}, ${pin}`);
       setConfig(store, 'payment.windowSeconds', '300');
       setConfig(store, 'trade.businessType', '4');
@@ -89,9 +90,43 @@ describe('configuration keys', () => {
   test('loopback hosts may use plain http; others need https', () => {
     for (const url of ['http://127.0.0.1:8787', 'http://127.9.8.7/', 'http://localhost:1', 'http://[::1]:8787', 'https://127.0.0.1:8443']) {
       assert.equal(parseConfigValue('gateway.baseUrl', url), url);
-      assert.equal(isSandboxProfile({ 'gateway.baseUrl': url }), true, url);
     }
-    assert.equal(isSandboxProfile({ 'gateway.baseUrl': 'https://open-sea.alipay.com' }), false);
+  });
+
+  test('the mode is said, not read from the URL: live on loopback is live, sandbox needs loopback', () => {
+    assert.equal(isSandboxProfile({ 'profile.mode': 'live' }), false);
+    assert.equal(isSandboxProfile({ 'profile.mode': 'sandbox' }), true);
+    withStore((store) => {
+      setConfig(store, 'profile.mode', 'live');
+      const config = getConfig(store);
+      assert.equal(config['gateway.baseUrl'], 'http://127.0.0.1:8787');
+      assert.equal(isSandboxProfile(config), false, 'a loopback URL does not make a live profile a sandbox');
+    });
+    withStore((store) => {
+      const attempts: Record<string, string>[] = [{ 'gateway.baseUrl': 'https://open-sea.alipay.com' }, { 'gateway.baseUrl': 'https://10.0.0.2:8443', 'store.id': 'S2' }];
+      for (const values of attempts) {
+        const error = tillErrorOf(() => setConfigValues(store, values));
+        assert.deepEqual([error.code, error.field], ['PROFILE_MODE_MISMATCH', 'gateway.baseUrl']);
+        assert.match(error.message, /profile\.mode is sandbox.*till config set profile\.mode live/);
+      }
+      assert.equal(store.get('gateway.baseUrl'), undefined, 'nothing stored');
+      assert.equal(store.get('store.id'), undefined, 'nothing stored');
+      setConfigValues(store, { 'profile.mode': 'live', 'gateway.baseUrl': 'https://open-sea.alipay.com' });
+      const back = tillErrorOf(() => setConfig(store, 'profile.mode', 'sandbox'));
+      assert.deepEqual([back.code, back.field], ['PROFILE_MODE_MISMATCH', 'profile.mode']);
+      assert.deepEqual([tillErrorOf(() => unsetConfig(store, 'profile.mode')).code], ['PROFILE_MODE_MISMATCH']);
+      assert.equal(getConfig(store)['profile.mode'], 'live');
+    });
+  });
+
+  test('a stored mismatch (an older till, a hand edit) is refused at every read, naming profile.mode', () => {
+    withStore((store) => {
+      store.set('gateway.baseUrl', 'https://open-sea.alipay.com');
+      const error = tillErrorOf(() => getConfig(store));
+      assert.deepEqual([error.code, error.field], ['PROFILE_MODE_MISMATCH', 'profile.mode']);
+      setConfig(store, 'profile.mode', 'live');
+      assert.equal(isSandboxProfile(getConfig(store)), false);
+    });
   });
 
   const bad: Array<[string, string]> = [
@@ -103,6 +138,9 @@ describe('configuration keys', () => {
     ['gateway.baseUrl', 'https://user:secret@open-sea.alipay.com'],
     ['gateway.baseUrl', 'https://open-sea.alipay.com/?x=1'],
     ['gateway.baseUrl', ''],
+    ['profile.mode', 'Live'],
+    ['profile.mode', 'production'],
+    ['profile.mode', ''],
     ['gateway.caFile', 'relative/ca.pem'],
     ['gateway.pinSha256', 'abc'],
     ['gateway.pinSha256', `${pin},`],
@@ -173,12 +211,15 @@ describe('configuration keys', () => {
 
   test('each bad value is rejected with CONFIG_INVALID naming its key, and nothing is stored', () => {
     withStore((store) => {
+      // profile.mode is stored from the first open (sandbox here): it must stay as it was.
+      const before = store.get('profile.mode');
+      assert.equal(before, 'sandbox');
       for (const [key, value] of bad) {
         const error = tillErrorOf(() => setConfig(store, key, value));
         assert.equal(error.code, 'CONFIG_INVALID', `${key}=${value}: ${error.message}`);
         assert.equal(error.field, key);
         assert.ok(error.message.startsWith(`${key} `), error.message);
-        assert.equal(store.get(key), undefined, `${key} must not be stored`);
+        assert.equal(store.get(key), key === 'profile.mode' ? before : undefined, `${key} must not be stored`);
       }
     });
   });

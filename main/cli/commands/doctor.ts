@@ -41,7 +41,7 @@ async function keyChecks(till: Till): Promise<Check[]> {
     const a = status.alipayPublicKey;
     checks.push(
       !a.present
-        ? { name: 'gateway key', verdict: 'fail', detail: 'Alipay public key missing: `till keys import-alipay-public FILE`' }
+        ? { name: 'gateway key', verdict: 'fail', detail: 'live profile without the Alipay public key: nothing is sent until `till keys import-alipay-public FILE`' }
         : status.alipayKeyIsMerchantKey
           ? { name: 'gateway key', verdict: 'fail', detail: "the stored Alipay public key is the merchant's own key" }
           : { name: 'gateway key', verdict: a.valid ? 'ok' : 'fail', detail: a.valid ? `Alipay public key present (${a.fingerprint})` : 'Alipay public key unusable' },
@@ -101,16 +101,35 @@ export function run(ctx: CommandContext): Promise<number> {
   return withTill(ctx, async (till) => {
     const holder = tillHostHolder(till.dataDir);
     const checks: Check[] = [
-      { name: 'data', verdict: 'ok', detail: `${till.dataDir} (profile ${till.profile.id}${till.sandbox() ? ', SANDBOX' : ''})` },
+      { name: 'data', verdict: 'ok', detail: `${till.dataDir} (profile ${till.profile.id})` },
       { name: 'till app', verdict: 'ok', detail: holder === null ? 'none is running on this data directory' : `${holder} is running on this data directory` },
     ];
+    let sandbox: boolean;
+    try {
+      sandbox = till.sandbox();
+    } catch (error) {
+      // A sandbox profile with a real gateway's address, or another stored value gone bad: said, not tried.
+      if (!isTillError(error)) throw error;
+      checks.push({ name: 'mode', verdict: 'fail', detail: `${error.message} [${error.code}]` });
+      return report(ctx, checks, null);
+    }
+    checks.push(
+      sandbox
+        ? { name: 'mode', verdict: 'ok', detail: 'SANDBOX (profile.mode): pretend payments on the built-in sandbox gateway, no money moves' }
+        : { name: 'mode', verdict: 'ok', detail: 'live (profile.mode): real payments, answers checked with the imported Alipay public key' },
+    );
     const keys = await keyChecks(till);
     checks.push(...keys, ...alarmChecks(till));
     if (keys.every((c) => c.verdict !== 'fail')) checks.push(...(await gatewayChecks(till)));
     else checks.push({ name: 'gateway', verdict: 'warn', detail: 'not tried: fix the keys first' });
-    const ok = checks.every((c) => c.verdict !== 'fail');
-    ctx.out.result({ ok, checks });
-    for (const c of checks) ctx.out.say(`${c.verdict === 'ok' ? 'ok  ' : c.verdict === 'warn' ? 'warn' : 'FAIL'}  ${c.name.padEnd(12)} ${c.detail}`);
-    return ok ? EXIT.ok : EXIT.failed;
+    return report(ctx, checks, sandbox);
   });
+}
+
+/** `sandbox` is null when the mode could not be read. */
+function report(ctx: CommandContext, checks: Check[], sandbox: boolean | null): number {
+  const ok = checks.every((c) => c.verdict !== 'fail');
+  ctx.out.result({ ok, sandbox, checks });
+  for (const c of checks) ctx.out.say(`${c.verdict === 'ok' ? 'ok  ' : c.verdict === 'warn' ? 'warn' : 'FAIL'}  ${c.name.padEnd(12)} ${c.detail}`);
+  return ok ? EXIT.ok : EXIT.failed;
 }

@@ -76,6 +76,10 @@ export function run(ctx: CommandContext): Promise<number> {
         `WARNING: the sandbox listens on ${host}, not only on this machine: anyone on the network can create and pay sandbox orders. Its control endpoints still answer loopback callers only. Use --host 127.0.0.1 unless phones must reach the QR pages.\n`,
       );
     }
+    if (config['profile.mode'] === 'live') {
+      // A live till trusts the imported Alipay key only: this gateway's answers fail its checks.
+      ctx.out.say("Note: this profile is live (profile.mode): it checks answers with the imported Alipay public key, not this sandbox's.");
+    }
     ctx.out.say('Ctrl-C stops it.');
     await stopped;
     await handle.close();

@@ -165,6 +165,7 @@ export const en = {
   'settings.section.screens': 'Screens',
   'settings.section.other': 'Other',
   'settings.optional': 'optional',
+  'settings.terminalOnly': 'Changed only at the till’s terminal: till config set {key} …',
   'settings.locale.en': 'English',
   'settings.locale.zh-HK': '繁體中文 (香港)',
   'settings.save': 'Save {count|# change|# changes}',

@@ -167,6 +167,7 @@ export const zhHK: Readonly<Record<MessageKey, string>> = {
   'settings.section.screens': '畫面',
   'settings.section.other': '其他',
   'settings.optional': '可選',
+  'settings.terminalOnly': '只可在收銀機終端更改：till config set {key} …',
   'settings.locale.en': 'English',
   'settings.locale.zh-HK': '繁體中文 (香港)',
   'settings.save': '儲存 {count} 項更改',

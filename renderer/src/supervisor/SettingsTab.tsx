@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { SettingView, TillErrorView } from '../../../preload/contract';
+import { TERMINAL_ONLY_SETTINGS, type SettingView, type TillErrorView } from '../../../preload/contract';
 import { useTill } from '../app/till-context';
 import { useI18n } from '../i18n/i18n-context';
 import { ErrorNote, OkNote } from '../ui/ErrorNote';
@@ -65,13 +65,17 @@ export function SettingsTab() {
               const invalid = error?.field === setting.key;
               const choices = CHOICES[setting.key];
               const id = `setting-${setting.key}`;
+              // Shown, not editable: the router refuses it from any screen (SETTING_TERMINAL_ONLY).
+              const terminalOnly = TERMINAL_ONLY_SETTINGS.includes(setting.key);
               return (
                 <div key={setting.key} className={`field setting${invalid ? ' invalid' : ''}${value !== (setting.value ?? '') ? ' changed' : ''}`}>
                   <label htmlFor={id}>
                     <code>{setting.key}</code>
                     {setting.optional && <span className="muted"> ({t('settings.optional')})</span>}
                   </label>
-                  {choices !== undefined ? (
+                  {terminalOnly ? (
+                    <input id={id} data-testid={id} value={setting.value ?? ''} readOnly aria-readonly="true" />
+                  ) : choices !== undefined ? (
                     <select id={id} data-testid={id} value={value} onChange={(e) => setValues({ ...values, [setting.key]: e.target.value })}>
                       {!choices.includes(value) && <option value={value}>{value}</option>}
                       {choices.map((c) => (
@@ -83,7 +87,7 @@ export function SettingsTab() {
                   ) : (
                     <input id={id} data-testid={id} value={value} maxLength={4096} spellCheck={false} onChange={(e) => setValues({ ...values, [setting.key]: e.target.value })} />
                   )}
-                  <small className="muted">{setting.description}</small>
+                  <small className="muted">{terminalOnly ? `${t('settings.terminalOnly', { key: setting.key })} ${setting.description}` : setting.description}</small>
                 </div>
               );
             })}
