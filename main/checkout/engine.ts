@@ -12,6 +12,7 @@ import type { CartInput, ConnectivityStatus, EngineEvents } from './engine-types
 import { stepOrder } from './order-steps';
 import { stepRefund } from './refund-steps';
 import { IntegrityWatch } from './integrity-watch';
+import { refundAgain, refundIdFor } from './refund-key';
 import { WorkQueue } from './work-queue';
 
 /**
@@ -156,13 +157,19 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
     return updated;
   }
 
-  /** A full or partial refund, journaled with its merchantRefundId before it is sent. */
-  async refund(orderId: number, amountMinor: number, reason: string | undefined, actor: Actor = 'supervisor'): Promise<RefundRecord> {
+  /**
+   * A full or partial refund, journaled with its merchantRefundId before it is sent. With a
+   * refundKey (screens and CLI always give one) the same key again returns the same refund.
+   */
+  async refund(orderId: number, amountMinor: number, reason: string | undefined, actor: Actor = 'supervisor', refundKey?: string): Promise<RefundRecord> {
     const order = this.journal.getOrder(orderId);
     if (!order) throw new TillError('ORDER_NOT_FOUND', `no order ${orderId}`, { field: 'order' });
+    const keyed = refundKey === undefined ? undefined : refundIdFor(order.merchantTransId, refundKey);
+    const again = keyed === undefined ? undefined : refundAgain(this.journal, order, amountMinor, keyed);
+    if (again) return again;
     if (!order.acquirementId) throw new TillError('ORDER_NOT_REFUNDABLE', `order ${order.merchantTransId} has no Alipay transaction id`, { field: 'order' });
     await this.options.client().ready();
-    const merchantRefundId = `${order.merchantTransId}R${String(this.journal.nextRefundSeq(orderId)).padStart(2, '0')}`;
+    const merchantRefundId = keyed ?? `${order.merchantTransId}R${String(this.journal.nextRefundSeq(orderId)).padStart(2, '0')}`;
     const bodyText = refundBodyText(this.options.client().merchantId, {
       acquirementId: order.acquirementId,
       merchantRefundId,
@@ -170,10 +177,16 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
       currency: order.currency,
       reason,
     });
-    const refund = this.journal.createRefund({ orderId, merchantRefundId, amountMinor, currency: order.currency, reason: reason ?? null, bodyText, actor });
+    // Two calls with one key can both get here (the await above): the second finds the
+    // first one's row inside createRefund's transaction and gets it back, or REFUND_KEY_REUSED.
+    const refund = keyed === undefined ? this.journal.createRefund({ orderId, merchantRefundId, amountMinor, currency: order.currency, reason: reason ?? null, bodyText, actor }) : this.createKeyed(order, { orderId, merchantRefundId, amountMinor, currency: order.currency, reason: reason ?? null, bodyText, actor });
     this.emit('refund', refund);
     this.schedule(-refund.id, 0);
     return refund;
+  }
+
+  private createKeyed(order: OrderRecord, input: Parameters<Journal['createRefund']>[0]): RefundRecord {
+    return this.journal.atomically('journal a keyed refund', () => refundAgain(this.journal, order, input.amountMinor, input.merchantRefundId) ?? this.journal.createRefund(input));
   }
 
   clearAlarm(alarmId: number, by: string): void {

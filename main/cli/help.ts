@@ -9,7 +9,8 @@ Payments (ID: the merchantTransId or its last digits)
                                               journal an order, show its QR, wait for payment
   query ID                                    ask the gateway for an order's payment status
   cancel ID                                   cancel an order (a paid one stays paid + alarm)
-  refund ID --amount 1.00 [--reason TEXT]     refund all or part of a paid order
+  refund ID --amount 1.00 [--reason TEXT] [--key KEY]
+                                              refund all or part of a paid order (run again: the same refund)
   orders [--date D] [--state S] [--limit N]   the journal's orders, newest first
   order ID                                    one order with its event history
   resolve [--wait SECONDS]                    resolve every unknown outcome now

@@ -572,6 +572,11 @@ export class Journal {
     return row === undefined ? undefined : toRefund(row);
   }
 
+  getRefundByMerchantId(merchantRefundId: string): RefundRecord | undefined {
+    const row = this.selectRefundByMerchantId.get(merchantRefundId);
+    return row === undefined ? undefined : toRefund(row);
+  }
+
   /** 1 for an order's first refund, 2 for the next…: for merchantRefundIds like `${merchantTransId}R01`. */
   nextRefundSeq(orderId: number): number {
     return this.countRefundsOfOrder.get(orderId)!.n + 1;

@@ -70,7 +70,8 @@ export interface ChannelMap {
   'order.history': { request: { orderId: number }; reply: OrderHistoryView };
   /** Runs the resolution of unknown outcomes now (resend → query → cancel). */
   'orders.resolveNow': { request: Record<string, never>; reply: { unresolved: number } };
-  'order.refund': { request: { orderId: number; amountMinor: number; reason?: string }; reply: RefundView };
+  /** One refundKey per refund asked (the screen: one per refund form): the same key again returns the same refund. */
+  'order.refund': { request: { orderId: number; amountMinor: number; reason?: string; refundKey: string }; reply: RefundView };
   'alarm.clear': { request: { alarmId: number }; reply: AlarmView };
   'settings.list': { request: Record<string, never>; reply: SettingView[] };
   /** Values as text, as `till config set` takes them; all are checked before any is saved. */

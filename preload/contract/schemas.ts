@@ -216,7 +216,7 @@ export const REQUEST_SCHEMAS: { readonly [C in Channel]: Schema<RequestOf<C>> } 
   'orders.search': object({ tail: string({ min: 3, max: 64, pattern: /^[A-Za-z0-9_.:-]+$/, describe: 'the last characters of an order number' }) }),
   'order.history': object({ orderId: id }),
   'orders.resolveNow': empty,
-  'order.refund': object({ orderId: id, amountMinor, reason: optional(string({ max: 256, text: true })) }),
+  'order.refund': object({ orderId: id, amountMinor, reason: optional(string({ max: 256, text: true })), refundKey: string({ max: 64, pattern: /^[A-Za-z0-9._:-]+$/, describe: 'letters, digits or . _ : -' }) }),
   'alarm.clear': object({ alarmId: id }),
   'settings.list': empty,
   'settings.set': object({

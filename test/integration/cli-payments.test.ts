@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { refundIdFor } from '../../main/checkout/refund-key';
 import { after, before, describe, test } from 'node:test';
 import {
   ATTEMPT_KEYS,
@@ -39,7 +40,7 @@ import {
 const PRECREATE_KEYS = ['ok', 'merchantTransId', 'amount', 'status', 'state', 'orderQrCode', 'acquirementId', 'sandbox', 'attempts'];
 const QUERY_KEYS = ['ok', 'merchantTransId', 'paymentStatus', 'acquirementId', 'paymentTime', 'payAmount', 'attempt'];
 const CANCEL_KEYS = ['ok', 'merchantTransId', 'cancelled', 'order'];
-const REFUND_KEYS = ['ok', 'merchantTransId', 'merchantRefundId', 'state', 'refundAmount', 'refundId', 'resultCode'];
+const REFUND_KEYS = ['ok', 'merchantTransId', 'merchantRefundId', 'state', 'refundAmount', 'refundId', 'resultCode', 'repeated'];
 const ORDER_DOC_KEYS = ['ok', 'order', 'events', 'attempts', 'refunds'];
 const EVENT_KEYS = ['at', 'actor', 'kind', 'from', 'to', 'detail'];
 const ORDER_REFUND_KEYS = ['merchantRefundId', 'state', 'amount', 'reason', 'refundId'];
@@ -263,14 +264,17 @@ if (insideKeyringSession(__filename, 'till CLI payment tests')) {
       assert.match(shown.stdout, /^ {2}\S+ {2}engine {5}paid AWAITING_PAYMENT → PAID {2}\(SUCCESS\)$/m);
     });
 
-    test('refund part twice, then more than is left: REFUND_TOO_LARGE and nothing sent; the rest → REFUNDED', async () => {
+    test('refund part twice (the same command twice is one refund), then more than is left: REFUND_TOO_LARGE and nothing sent; the rest → REFUNDED', async () => {
       const id = [...ledger].find(([, o]) => o.state === 'PAID')![0];
 
       const refund = expectJson(await run('refund', id, '--amount', '1.00', '--reason', 'spilt', '--json'), 0);
       assertKeys(refund, REFUND_KEYS, 'refund');
       assert.equal(refund.ok, true);
       assert.equal(refund.merchantTransId, id);
-      assert.equal(refund.merchantRefundId, `${id}R01`);
+      const r1 = refundIdFor(id, 'amount-100');
+      const r2 = refundIdFor(id, 'amount-50');
+      assert.equal(refund.merchantRefundId, r1);
+      assert.equal(refund.repeated, false);
       assert.equal(refund.state, 'SUCCEEDED');
       assert.deepEqual(refund.refundAmount, { currency: 'USD', value: '100' });
       assert.equal(typeof refund.refundId, 'string');
@@ -278,14 +282,20 @@ if (insideKeyringSession(__filename, 'till CLI payment tests')) {
       assert.equal((await sandboxOrder(sandbox.url, id))?.refunded, '100');
       refundedMinor.push(100);
 
-      // By its last digits, without --json: a second, separate refund with the next id.
+      // The same command again (a retry after a timeout or a crash): that refund, not a second one.
+      const retried = expectJson(await run('refund', id, '--amount', '1.00', '--reason', 'spilt', '--json'), 0);
+      assert.equal(retried.merchantRefundId, r1);
+      assert.equal(retried.repeated, true);
+      assert.equal((await sandboxOrder(sandbox.url, id))?.refunded, '100', 'refunded once');
+
+      // By its last digits, without --json: a second, separate refund with its own id.
       const second = await run('refund', tail(id), '--amount', '0.50');
       assert.equal(second.status, 0, describeRun(second));
-      assert.equal(second.stdout, `${id}R02: refunded USD 0.50\n`);
+      assert.equal(second.stdout, `${r2}: refunded USD 0.50\n`);
       assert.equal((await sandboxOrder(sandbox.url, id))?.refunded, '150');
       refundedMinor.push(50);
 
-      const [tooLarge, tooLargeHuman] = await Promise.all([run('refund', id, '--amount', '1.00', '--json'), run('refund', id, '--amount', '0.90')]);
+      const [tooLarge, tooLargeHuman] = await Promise.all([run('refund', id, '--amount', '1.00', '--key', 'more', '--json'), run('refund', id, '--amount', '0.90')]);
       const error = assertErrorDoc(expectJson(tooLarge, 1), 'REFUND_TOO_LARGE', 'amount');
       assert.match(error.message, /USD 1\.00 is more than the USD 0\.89 left/);
       assert.equal(tooLargeHuman.status, 1, describeRun(tooLargeHuman));
@@ -302,18 +312,18 @@ if (insideKeyringSession(__filename, 'till CLI payment tests')) {
       assert.deepEqual(
         refunds.map((r) => [r.merchantRefundId, r.state, r.amount, r.reason]),
         [
-          [`${id}R01`, 'SUCCEEDED', { currency: 'USD', value: '100' }, 'spilt'],
-          [`${id}R02`, 'SUCCEEDED', { currency: 'USD', value: '50' }, null],
+          [r1, 'SUCCEEDED', { currency: 'USD', value: '100' }, 'spilt'],
+          [r2, 'SUCCEEDED', { currency: 'USD', value: '50' }, null],
         ],
       );
       assert.equal(refunds[0]!.refundId, refund.refundId);
       assert.equal((doc.attempts as Doc[]).filter((a) => a.api === 'refund').length, 2);
       const shown = await run('order', id);
-      assert.match(shown.stdout, new RegExp(`\\nrefund ${id}R01: SUCCEEDED USD 1\\.00\\nrefund ${id}R02: SUCCEEDED USD 0\\.50\\nHistory:\\n`));
+      assert.match(shown.stdout, new RegExp(`\\nrefund ${r1}: SUCCEEDED USD 1\\.00\\nrefund ${r2}: SUCCEEDED USD 0\\.50\\nHistory:\\n`));
       assert.match(shown.stdout, new RegExp(`^${id} {2}PAID {12}\\s+USD 2\\.39 \\(refunded 1\\.50\\) {2}Coffee\\n`));
 
       const rest = expectJson(await run('refund', id, '--amount', '0.89', '--json'), 0);
-      assert.equal(rest.merchantRefundId, `${id}R03`);
+      assert.equal(rest.merchantRefundId, refundIdFor(id, 'amount-89'));
       assert.equal(rest.state, 'SUCCEEDED');
       refundedMinor.push(89);
       ledger.get(id)!.state = 'REFUNDED';

@@ -31,7 +31,7 @@ describe('ISO digits on the wire, client ↔ sandbox over http', () => {
       req.on('end', () => {
         const body = Buffer.concat(chunks);
         wire.push(body.toString('utf8'));
-        const out = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+        const out = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
         });

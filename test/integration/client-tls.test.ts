@@ -34,17 +34,19 @@ let rightPin: string;
 const clients: AlipayClient[] = [];
 
 function startGateway(options: { tls?: boolean; host?: string } = {}): Promise<SandboxHandle> {
+  // gateway.test and other.test: names only the test proxy resolves (loopback is never proxied).
   return startSandbox({
     gatewayPrivateKey: testKeyPair('gateway').privateKey,
     clients: [{ clientId: CLIENT_ID, merchantId: MERCHANT_ID, publicKey: testKeyPair('client').publicKey }],
     ...(options.tls ? { tls: { certPem: ca.certPem, keyPem: ca.keyPem } } : {}),
     ...(options.host ? { host: options.host } : {}),
+    hostNames: ['gateway.test', 'other.test'],
   });
 }
 
 before(async () => {
   ca = await makeTestCa();
-  [sandbox, plain, other, proxy] = await Promise.all([startGateway({ tls: true }), startGateway(), startGateway({ tls: true, host: '127.0.0.2' }), startConnectProxy()]);
+  [sandbox, plain, other, proxy] = await Promise.all([startGateway({ tls: true }), startGateway(), startGateway({ tls: true, host: '127.0.0.2' }), startConnectProxy({ 'gateway.test': '127.0.0.1', 'other.test': '127.0.0.2' })]);
   const spki = new X509Certificate(ca.certPem).publicKey.export({ type: 'spki', format: 'der' });
   rightPin = createHash('sha256').update(spki).digest('base64');
 });
@@ -162,38 +164,39 @@ describe('plain HTTP only to loopback', () => {
 
 describe('through an HTTP CONNECT proxy', () => {
   const viaProxy = (noProxy = '') => ({ httpsProxy: proxy.url, noProxy });
+  const viaName = (gateway: SandboxHandle) => `https://gateway.test:${gateway.port}`;
 
   test('an HTTPS preCreate goes through a tunnel and still verifies the gateway certificate', async () => {
     const tunnels = proxy.tunnels;
-    expectS(await counting(sandbox, 1, () => preCreate(makeClient({ caPem: ca.caPem, pinSha256: [rightPin], proxyEnv: viaProxy() }))));
+    expectS(await counting(sandbox, 1, () => preCreate(makeClient({ baseUrl: viaName(sandbox), caPem: ca.caPem, pinSha256: [rightPin], proxyEnv: viaProxy() }))));
     assert.equal(proxy.tunnels, tunnels + 1);
-    assert.equal(proxy.targets.at(-1), `127.0.0.1:${sandbox.port}`);
+    assert.equal(proxy.targets.at(-1), `gateway.test:${sandbox.port}`);
     assert.equal(proxy.plainRequests, 0, 'HTTPS is never sent to the proxy in the clear');
   });
 
   test('through the tunnel, an untrusted certificate is still U tls (the proxy vouches for nothing)', async () => {
     const tunnels = proxy.tunnels;
-    await counting(sandbox, 0, async () => expectU(await preCreate(makeClient({ proxyEnv: viaProxy() })), 'tls'));
+    await counting(sandbox, 0, async () => expectU(await preCreate(makeClient({ baseUrl: viaName(sandbox), proxyEnv: viaProxy() })), 'tls'));
     assert.equal(proxy.tunnels, tunnels + 1, 'the tunnel was opened; TLS refused the far end');
   });
 
   test('through the tunnel, a wrong pin is U tls', async () => {
     const tunnels = proxy.tunnels;
     const wrong = createHash('sha256').update('another key').digest('base64');
-    await counting(sandbox, 0, async () => expectU(await preCreate(makeClient({ caPem: ca.caPem, pinSha256: [wrong], proxyEnv: viaProxy() })), 'tls'));
+    await counting(sandbox, 0, async () => expectU(await preCreate(makeClient({ baseUrl: viaName(sandbox), caPem: ca.caPem, pinSha256: [wrong], proxyEnv: viaProxy() })), 'tls'));
     assert.equal(proxy.tunnels, tunnels + 1);
   });
 
   test('through the tunnel, a certificate that does not name the host is U tls', async () => {
     const tunnels = proxy.tunnels;
-    await counting(other, 0, async () => expectU(await preCreate(makeClient({ baseUrl: other.url, caPem: ca.caPem, proxyEnv: viaProxy() })), 'tls'));
+    await counting(other, 0, async () => expectU(await preCreate(makeClient({ baseUrl: `https://other.test:${other.port}`, caPem: ca.caPem, proxyEnv: viaProxy() })), 'tls'));
     assert.equal(proxy.tunnels, tunnels + 1);
-    assert.equal(proxy.targets.at(-1), `127.0.0.2:${other.port}`);
+    assert.equal(proxy.targets.at(-1), `other.test:${other.port}`);
   });
 
-  test('noProxy 127.0.0.1 bypasses the proxy', async () => {
+  test('a gateway on this machine bypasses the proxy, even with NO_PROXY empty', async () => {
     const [connects, tunnels] = [proxy.connects, proxy.tunnels];
-    expectS(await counting(sandbox, 1, () => preCreate(makeClient({ caPem: ca.caPem, proxyEnv: viaProxy('127.0.0.1') }))));
+    expectS(await counting(sandbox, 1, () => preCreate(makeClient({ caPem: ca.caPem, proxyEnv: viaProxy('') }))));
     assert.equal(proxy.connects, connects);
     assert.equal(proxy.tunnels, tunnels);
   });
@@ -210,7 +213,7 @@ describe('through an HTTP CONNECT proxy', () => {
     const port = (server.address() as net.AddressInfo).port;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const started = Date.now();
-    await counting(sandbox, 0, async () => expectU(await preCreate(makeClient({ caPem: ca.caPem, proxyEnv: { httpsProxy: `http://127.0.0.1:${port}`, noProxy: '' } })), 'unreachable'));
+    await counting(sandbox, 0, async () => expectU(await preCreate(makeClient({ baseUrl: viaName(sandbox), caPem: ca.caPem, proxyEnv: { httpsProxy: `http://127.0.0.1:${port}`, noProxy: '' } })), 'unreachable'));
     assert.ok(Date.now() - started < 1_000);
   });
 });

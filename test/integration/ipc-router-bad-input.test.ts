@@ -90,7 +90,7 @@ if (insideKeyringSession(__filename, 'router bad-input tests')) {
       const before = await stateOf(services);
       await supervisor.fails('order.get', { orderId: 999_999 }, 'ORDER_NOT_FOUND', 'orderId');
       await supervisor.fails('order.cancel', { orderId: 999_999 }, 'ORDER_NOT_FOUND');
-      await supervisor.fails('order.refund', { orderId: 999_999, amountMinor: 1 }, 'ORDER_NOT_FOUND');
+      await supervisor.fails('order.refund', { orderId: 999_999, amountMinor: 1, refundKey: 'k-1' }, 'ORDER_NOT_FOUND');
       await supervisor.fails('order.create', { amountMinor: 100, currency: 'XYZ', cartId: 'bad-currency' }, 'CURRENCY_UNKNOWN', 'currency');
       await supervisor.fails('alarm.clear', { alarmId: 999_999 }, 'ALARM_NOT_FOUND');
       await supervisor.fails('day.reconcile', { day: '2025-02-30' }, 'DAY_INVALID');

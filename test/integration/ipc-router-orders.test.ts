@@ -93,15 +93,23 @@ if (insideKeyringSession(__filename, 'router order tests')) {
     });
 
     test('a refund: the supervisor asks, the engine settles it, the screens hear the refund and the order', async () => {
-      await cashier.fails('order.refund', { orderId: paid.id, amountMinor: 100 }, 'SUPERVISOR_REQUIRED');
+      await cashier.fails('order.refund', { orderId: paid.id, amountMinor: 100, refundKey: 'cold-1' }, 'SUPERVISOR_REQUIRED');
       await supervisor.ok('supervisor.login', { pin: PIN });
-      const refund = await supervisor.ok('order.refund', { orderId: paid.id, amountMinor: 100, reason: 'cold coffee' });
-      assert.equal(refund.state, 'PENDING');
+      // A double click: two calls with the form's one key, at once.
+      const [refund, twice] = await Promise.all([
+        supervisor.ok('order.refund', { orderId: paid.id, amountMinor: 100, reason: 'cold coffee', refundKey: 'cold-1' }),
+        supervisor.ok('order.refund', { orderId: paid.id, amountMinor: 100, reason: 'cold coffee', refundKey: 'cold-1' }),
+      ]);
+      assert.equal(twice.id, refund.id, 'one refund');
       assert.equal(refund.amountMinor, 100);
+      assert.equal(refund.reason, 'cold coffee');
       const settled = await cashier.waitForEvent('refund settled', (e): e is Extract<TillEvent, { type: 'refund' }> => e.type === 'refund' && e.refund.id === refund.id && e.refund.state === 'SUCCEEDED');
       assert.equal((settled.refund as RefundView).reason, 'cold coffee');
       await cashier.waitForEvent('order refunded 100', (e) => e.type === 'order' && e.order.id === paid.id && e.order.refundedMinor === 100);
-      await supervisor.fails('order.refund', { orderId: paid.id, amountMinor: 200 }, 'REFUND_TOO_LARGE', 'amount');
+      // The same key again, later: still that refund; the key for another amount: refused, naming it.
+      assert.equal((await supervisor.ok('order.refund', { orderId: paid.id, amountMinor: 100, refundKey: 'cold-1' })).id, refund.id);
+      await supervisor.fails('order.refund', { orderId: paid.id, amountMinor: 50, refundKey: 'cold-1' }, 'REFUND_KEY_REUSED', 'refundKey');
+      await supervisor.fails('order.refund', { orderId: paid.id, amountMinor: 200, refundKey: 'cold-2' }, 'REFUND_TOO_LARGE', 'amount');
     });
 
     test('order history and search: events, attempts and refunds, no frozen body and no raw answer', async () => {

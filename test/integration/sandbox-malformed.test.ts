@@ -70,7 +70,7 @@ describe('malformed gateway requests', () => {
   test('a declared 10 MB body is refused before it is read', async () => {
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = net.connect(t.sandbox.port, '127.0.0.1', () => {
-        socket.write(`POST /api/alipay/intl/acquiring/offline/precreate.htm HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n{`);
+        socket.write(`POST /api/alipay/intl/acquiring/offline/precreate.htm HTTP/1.1\r\nHost: 127.0.0.1:${t.sandbox.port}\r\nContent-Type: application/json\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n{`);
       });
       let text = '';
       socket.on('data', (d) => (text += d.toString()));
@@ -94,7 +94,7 @@ describe('malformed gateway requests', () => {
     assert.match(reply, /"error":"bad_request"/);
     await new Promise<void>((resolve) => {
       const socket = net.connect(t.sandbox.port, '127.0.0.1', () => {
-        socket.write('POST /api/alipay/intl/acquiring/offline/precreate.htm HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n{"request":');
+        socket.write(`POST /api/alipay/intl/acquiring/offline/precreate.htm HTTP/1.1\r\nHost: 127.0.0.1:${t.sandbox.port}\r\nContent-Length: 500\r\n\r\n{"request":`);
         setTimeout(() => socket.destroy(), 50);
       });
       socket.on('close', () => resolve());

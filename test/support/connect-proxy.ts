@@ -26,7 +26,12 @@ export interface ConnectProxy {
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
 
-export async function startConnectProxy(): Promise<ConnectProxy> {
+/**
+ * `names` maps host names to loopback addresses, as a proxy's own resolver would: the till
+ * never sends a loopback gateway through a proxy, so a tunnel test names the gateway by a
+ * name of its own (e.g. gateway.test) that only the proxy knows.
+ */
+export async function startConnectProxy(names: Readonly<Record<string, string>> = {}): Promise<ConnectProxy> {
   let connects = 0;
   let tunnels = 0;
   let plainRequests = 0;
@@ -59,6 +64,7 @@ export async function startConnectProxy(): Promise<ConnectProxy> {
       client.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       return;
     }
+    host = names[host.toLowerCase()] ?? host;
     if (!LOOPBACK.test(host) || !Number.isInteger(port) || port <= 0) {
       client.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;

@@ -45,7 +45,7 @@ export async function makeTestCa(): Promise<TestCa> {
       'basicConstraints=CA:FALSE',
       'keyUsage=critical,digitalSignature,keyEncipherment',
       'extendedKeyUsage=serverAuth',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:gateway.test',
       '',
     ].join('\n'),
   );

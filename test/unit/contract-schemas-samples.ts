@@ -21,7 +21,7 @@ export const VALID_REQUESTS: { [C in Channel]: RequestOf<C> } = {
   'orders.search': { tail: '0001' },
   'order.history': { orderId: 1 },
   'orders.resolveNow': {},
-  'order.refund': { orderId: 1, amountMinor: 100, reason: 'returned' },
+  'order.refund': { orderId: 1, amountMinor: 100, reason: 'returned', refundKey: 'refund-0001' },
   'alarm.clear': { alarmId: 1 },
   'settings.list': {},
   'settings.set': { values: { 'store.name': 'Corner Shop' } },

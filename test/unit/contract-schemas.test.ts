@@ -95,10 +95,10 @@ describe('request schemas', () => {
     assert.equal(MAX_AMOUNT_MINOR, JOURNAL_MAX_AMOUNT);
     assert.doesNotThrow(() => assertAmountMinor(MAX_AMOUNT_MINOR));
     accepted('order.create', { amountMinor: MAX_AMOUNT_MINOR, cartId: 'c' });
-    accepted('order.refund', { orderId: 1, amountMinor: 1 });
+    accepted('order.refund', { orderId: 1, amountMinor: 1, refundKey: 'k' });
     for (const amountMinor of [0, -1, 2.39, MAX_AMOUNT_MINOR + 1, Number.NaN, Number.POSITIVE_INFINITY, '239', 239n]) {
       assert.equal(refused('order.create', { amountMinor, cartId: 'c' }).field, 'amountMinor', String(amountMinor));
-      assert.equal(refused('order.refund', { orderId: 1, amountMinor }).field, 'amountMinor', String(amountMinor));
+      assert.equal(refused('order.refund', { orderId: 1, amountMinor, refundKey: 'k' }).field, 'amountMinor', String(amountMinor));
     }
   });
 

@@ -42,7 +42,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   const host = options.host ?? '127.0.0.1';
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let ownUrl = '';
-  let hosts = allowedHosts(0, undefined);
+  const hosts = allowedHosts(options.publicBaseUrl, options.hostNames);
   const gateway = new SandboxGateway(options, () => (options.publicBaseUrl ?? ownUrl).replace(/\/+$/, ''));
   const log = options.log ?? (() => undefined);
 
@@ -123,7 +123,6 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   });
   const port = (server.address() as AddressInfo).port;
   ownUrl = urlOf(options.tls !== undefined, host, port);
-  hosts = allowedHosts(port, options.publicBaseUrl);
 
   let closing: Promise<void> | undefined;
   return {

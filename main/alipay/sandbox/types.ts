@@ -33,6 +33,8 @@ export interface SandboxOptions {
   seed?: number;
   /** Base of the QR URLs (the customer's phone must reach it); the sandbox's own URL by default. */
   publicBaseUrl?: string;
+  /** Host names besides addresses and localhost that requests may name in Host (a name a proxy resolves for the tests). */
+  hostNames?: readonly string[];
   limits?: SandboxLimits;
   /** What payCancel does to a paid order: refuse (F ORDER_STATUS_INVALID, default) or reverse it (S). */
   cancelPaid?: 'refuse' | 'reverse';

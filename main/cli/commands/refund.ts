@@ -1,4 +1,5 @@
 import { parseAmount } from '../../alipay/currency';
+import { refundIdFor } from '../../checkout/refund-key';
 import { parse, requireOption, stringOption } from '../args';
 import { EXIT } from '../output';
 import { findOrder } from '../order-lookup';
@@ -6,20 +7,26 @@ import { money } from '../render-order';
 import type { CommandContext } from '../till';
 import { withTill } from '../with-till';
 
-const USAGE = 'till refund ID --amount 1.00 [--reason TEXT]';
+const USAGE = 'till refund ID --amount 1.00 [--reason TEXT] [--key KEY]';
 
 /**
  * A refund is journaled with its merchantRefundId before it is sent; an unknown outcome is
  * retried with the same id (by this command while it waits, else by `till resolve`).
+ * The refund key makes the command safe to run again: without --key it is the amount, so
+ * the same command after a timeout or a crash finds the refund it made instead of making
+ * a second one; refunding the same amount twice on purpose takes a new --key.
  */
 export function run(ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parse(ctx.args, { amount: { type: 'string' }, reason: { type: 'string' } }, { min: 1, max: 1, usage: USAGE });
+  const { values, positionals } = parse(ctx.args, { amount: { type: 'string' }, reason: { type: 'string' }, key: { type: 'string' } }, { min: 1, max: 1, usage: USAGE });
   return withTill(ctx, async (till) => {
     const order = findOrder(till.journal, positionals[0]!);
     const amountMinor = parseAmount(requireOption(values, 'amount', USAGE), order.currency);
+    const refundKey = stringOption(values, 'key') ?? `amount-${amountMinor}`;
+    const repeated = till.journal.getRefundByMerchantId(refundIdFor(order.merchantTransId, refundKey)) !== undefined;
     const engine = till.engine();
     engine.start();
-    const refund = await engine.refund(order.id, amountMinor, stringOption(values, 'reason'), 'cli');
+    const refund = await engine.refund(order.id, amountMinor, stringOption(values, 'reason'), 'cli', refundKey);
+    if (repeated) ctx.out.say(`${refund.merchantRefundId}: this refund was already asked (same order, amount and key); not refunding again. To refund the same amount a second time, give a new --key.`);
     const deadline = Date.now() + till.config()['gateway.timeoutMs'] * 4;
     let current = refund;
     while (current.state === 'PENDING' && Date.now() < deadline) {
@@ -34,6 +41,7 @@ export function run(ctx: CommandContext): Promise<number> {
       refundAmount: { currency: current.currency, value: String(current.amountMinor) },
       refundId: current.refundId,
       resultCode: current.resultCode,
+      repeated,
     });
     const amount = money(current.amountMinor, current.currency);
     if (current.state === 'SUCCEEDED') ctx.out.say(`${current.merchantRefundId}: refunded ${amount}`);

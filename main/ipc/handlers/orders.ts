@@ -64,5 +64,5 @@ export const orderHandlers: HandlerTable<
     await ctx.till.engine().resolveNow();
     return { unresolved: ctx.till.journal.countUnresolved() };
   },
-  'order.refund': async (ctx, { orderId, amountMinor, reason }) => refundView(await ctx.till.engine().refund(orderOf(ctx, orderId).id, amountMinor, reason, 'supervisor')),
+  'order.refund': async (ctx, { orderId, amountMinor, reason, refundKey }) => refundView(await ctx.till.engine().refund(orderOf(ctx, orderId).id, amountMinor, reason, 'supervisor', refundKey)),
 };

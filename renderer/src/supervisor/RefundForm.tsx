@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { OrderView, RefundView, TillErrorView } from '../../../preload/contract';
 import { useI18n } from '../i18n/i18n-context';
 import { amountText, parseAmountText } from '../money/currency';
+import { newCartId } from '../till/cart-id';
 import { ErrorNote } from '../ui/ErrorNote';
 import { useSupervisorCall } from './use-supervisor-call';
 
@@ -17,6 +18,8 @@ export function RefundForm({ orderId, onDone, onClose }: { orderId: number; onDo
   const [error, setError] = useState<TillErrorView | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // One key for this form: a double click or a retry after a lost reply is the same refund.
+  const [refundKey] = useState(() => newCartId().replace(/^cart-/, 'refund-'));
 
   useEffect(() => {
     void call('order.get', { orderId }).then((result) => {
@@ -40,7 +43,7 @@ export function RefundForm({ orderId, onDone, onClose }: { orderId: number; onDo
     }
     setProblem(null);
     setBusy(true);
-    const request = reason.trim() === '' ? { orderId, amountMinor: parsed.minor } : { orderId, amountMinor: parsed.minor, reason: reason.trim() };
+    const request = reason.trim() === '' ? { orderId, amountMinor: parsed.minor, refundKey } : { orderId, amountMinor: parsed.minor, reason: reason.trim(), refundKey };
     const result = await call('order.refund', request);
     setBusy(false);
     if (result.ok) onDone(result.value);
