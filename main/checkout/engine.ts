@@ -13,6 +13,7 @@ import { stepOrder } from './order-steps';
 import { stepRefund } from './refund-steps';
 import { IntegrityWatch } from './integrity-watch';
 import { refundAgain, refundIdFor } from './refund-key';
+import { settleByHand, type SettledAs } from './settle-by-hand';
 import { WorkQueue } from './work-queue';
 
 /**
@@ -187,6 +188,16 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
 
   private createKeyed(order: OrderRecord, input: Parameters<Journal['createRefund']>[0]): RefundRecord {
     return this.journal.atomically('journal a keyed refund', () => refundAgain(this.journal, order, input.amountMinor, input.merchantRefundId) ?? this.journal.createRefund(input));
+  }
+
+  /** A supervisor's decision for an order the gateway's answers do not end (settle-by-hand.ts). */
+  settle(orderId: number, as: SettledAs, reason: string, actor: Actor, by: string): OrderRecord {
+    const settled = settleByHand(this.journal, { orderId, as, reason, actor, by }, this.now());
+    this.schedule(orderId, null);
+    for (const map of [this.deadlines, this.failures, this.stalls]) map.delete(orderId);
+    this.refreshAlarms();
+    this.emit('order', settled);
+    return settled;
   }
 
   clearAlarm(alarmId: number, by: string): void {

@@ -14,6 +14,8 @@ Payments (ID: the merchantTransId or its last digits)
   orders [--date D] [--state S] [--limit N]   the journal's orders, newest first
   order ID                                    one order with its event history
   resolve [--wait SECONDS]                    resolve every unknown outcome now
+  resolve --settle ID --as cancelled|paid --reason TEXT
+                                              settle by hand an order Alipay's answers do not end
   reconcile [--date D] [--csv FILE]           the day's totals by currency and its exceptions
   close-day [--date D]                        the Z report (refused while anything is unresolved)
   reprint ID                                  the receipt (paid) or QR slip (awaiting) again, marked REPRINT

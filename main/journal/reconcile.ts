@@ -74,7 +74,7 @@ interface Statements {
   orderSums: SqliteStatement<[string], SumRow>;
   refundSums: SqliteStatement<[string], SumRow>;
   unresolved: SqliteStatement<[string], { id: number; merchant_trans_id: string; state: OrderState; amount_minor: number; currency: string }>;
-  orderAlarms: SqliteStatement<[string], { id: number; merchant_trans_id: string; state: OrderState; alarm: string }>;
+  orderAlarms: SqliteStatement<[string], { id: number; merchant_trans_id: string; state: OrderState; alarm: string; result_message: string | null }>;
   pendingRefunds: SqliteStatement<
     [string],
     { merchant_refund_id: string; order_id: number; merchant_trans_id: string; amount_minor: number; currency: string }
@@ -107,7 +107,7 @@ function statements(db: SqliteDatabase): Statements {
           `WHERE business_day = ? AND state IN ${UNRESOLVED_SQL} ORDER BY id`,
       ),
       orderAlarms: db.prepare(
-        'SELECT id, merchant_trans_id, state, alarm FROM orders INDEXED BY orders_alarm WHERE business_day = ? AND alarm IS NOT NULL ORDER BY id',
+        'SELECT id, merchant_trans_id, state, alarm, result_message FROM orders INDEXED BY orders_alarm WHERE business_day = ? AND alarm IS NOT NULL ORDER BY id',
       ),
       pendingRefunds: db.prepare(
         'SELECT r.merchant_refund_id, r.order_id, o.merchant_trans_id, r.amount_minor, r.currency ' +
@@ -209,7 +209,9 @@ function dayExceptions(s: Statements, day: string): DayException[] {
   const marked = new Set<string>();
   for (const o of s.orderAlarms.all(day)) {
     marked.add(`${o.id}:${o.alarm}`);
-    out.push({ kind: 'ORDER_ALARM', orderId: o.id, merchantTransId: o.merchant_trans_id, code: o.alarm, message: `order ${o.merchant_trans_id} (${o.state}) is marked ${o.alarm}` });
+    // Settled by hand: the message carries who decided and why (written when it was settled).
+    const why = o.alarm === 'SETTLED_BY_HAND' && o.result_message ? `: ${o.result_message}` : '';
+    out.push({ kind: 'ORDER_ALARM', orderId: o.id, merchantTransId: o.merchant_trans_id, code: o.alarm, message: `order ${o.merchant_trans_id} (${o.state}) is marked ${o.alarm}${why}` });
   }
   for (const r of s.pendingRefunds.all(day)) {
     out.push({

@@ -72,6 +72,8 @@ export interface ChannelMap {
   'orders.resolveNow': { request: Record<string, never>; reply: { unresolved: number } };
   /** One refundKey per refund asked (the screen: one per refund form): the same key again returns the same refund. */
   'order.refund': { request: { orderId: number; amountMinor: number; reason?: string; refundKey: string }; reply: RefundView };
+  /** An unresolved order the gateway's answers do not end, settled by a supervisor who checked with Alipay. */
+  'order.settle': { request: { orderId: number; as: 'cancelled' | 'paid'; reason: string }; reply: OrderView };
   'alarm.clear': { request: { alarmId: number }; reply: AlarmView };
   'settings.list': { request: Record<string, never>; reply: SettingView[] };
   /** Values as text, as `till config set` takes them; all are checked before any is saved. */
@@ -110,6 +112,7 @@ export const CHANNEL_ACCESS: { readonly [C in Channel]: Access } = {
   'order.history': 'supervisor',
   'orders.resolveNow': 'supervisor',
   'order.refund': 'supervisor',
+  'order.settle': 'supervisor',
   'alarm.clear': 'supervisor',
   'settings.list': 'supervisor',
   'settings.set': 'supervisor',

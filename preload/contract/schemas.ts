@@ -217,6 +217,7 @@ export const REQUEST_SCHEMAS: { readonly [C in Channel]: Schema<RequestOf<C>> } 
   'order.history': object({ orderId: id }),
   'orders.resolveNow': empty,
   'order.refund': object({ orderId: id, amountMinor, reason: optional(string({ max: 256, text: true })), refundKey: string({ max: 64, pattern: /^[A-Za-z0-9._:-]+$/, describe: 'letters, digits or . _ : -' }) }),
+  'order.settle': object({ orderId: id, as: oneOf(['cancelled', 'paid']), reason: string({ min: 1, max: 256, text: true }) }),
   'alarm.clear': object({ alarmId: id }),
   'settings.list': empty,
   'settings.set': object({

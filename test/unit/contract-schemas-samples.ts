@@ -22,6 +22,7 @@ export const VALID_REQUESTS: { [C in Channel]: RequestOf<C> } = {
   'order.history': { orderId: 1 },
   'orders.resolveNow': {},
   'order.refund': { orderId: 1, amountMinor: 100, reason: 'returned', refundKey: 'refund-0001' },
+  'order.settle': { orderId: 1, as: 'cancelled', reason: 'Alipay support: never paid' },
   'alarm.clear': { alarmId: 1 },
   'settings.list': {},
   'settings.set': { values: { 'store.name': 'Corner Shop' } },

@@ -4,15 +4,19 @@ import { EXIT, UsageError } from '../output';
 import { orderLine } from '../render-order';
 import type { CommandContext } from '../till';
 import { withTill } from '../with-till';
+import { SETTLE_USAGE, settle } from './resolve-settle';
 
-const USAGE = 'till resolve [--wait SECONDS]';
+const USAGE = `till resolve [--wait SECONDS]\n       ${SETTLE_USAGE}`;
 
 /**
  * Resolves unknown outcomes now: every unresolved order and pending refund is carried on
  * (resend, query, cancel) until it is final, or until --wait runs out.
  */
 export function run(ctx: CommandContext): Promise<number> {
-  const { values } = parse(ctx.args, { wait: { type: 'string' } }, { min: 0, max: 0, usage: USAGE });
+  const { values } = parse(ctx.args, { wait: { type: 'string' }, settle: { type: 'string' }, as: { type: 'string' }, reason: { type: 'string' } }, { min: 0, max: 0, usage: USAGE });
+  const settleId = stringOption(values, 'settle');
+  if (settleId !== undefined) return settle(ctx, settleId, stringOption(values, 'as'), stringOption(values, 'reason'));
+  if (stringOption(values, 'as') !== undefined || stringOption(values, 'reason') !== undefined) throw new UsageError(`--as and --reason go with --settle\nusage: ${USAGE}`);
   const waitText = stringOption(values, 'wait');
   if (waitText !== undefined && !/^\d{1,5}$/.test(waitText)) throw new UsageError(`--wait must be whole seconds\nusage: ${USAGE}`);
   return withTill(ctx, async (till) => {

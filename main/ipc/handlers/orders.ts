@@ -34,7 +34,7 @@ async function createOrder(ctx: CallContext, request: RequestOf<'order.create'>)
 }
 
 export const orderHandlers: HandlerTable<
-  'order.create' | 'order.get' | 'order.cancel' | 'order.reprint' | 'orders.recent' | 'orders.search' | 'order.history' | 'orders.resolveNow' | 'order.refund'
+  'order.create' | 'order.get' | 'order.cancel' | 'order.reprint' | 'orders.recent' | 'orders.search' | 'order.history' | 'orders.resolveNow' | 'order.refund' | 'order.settle'
 > = {
   'order.create': createOrder,
   'order.get': (ctx, { orderId }) => orderView(orderOf(ctx, orderId)),
@@ -65,4 +65,10 @@ export const orderHandlers: HandlerTable<
     return { unresolved: ctx.till.journal.countUnresolved() };
   },
   'order.refund': async (ctx, { orderId, amountMinor, reason, refundKey }) => refundView(await ctx.till.engine().refund(orderOf(ctx, orderId).id, amountMinor, reason, 'supervisor', refundKey)),
+  // Behind the supervisor PIN; the event names the screen the decision came from.
+  'order.settle': (ctx, { orderId, as, reason }) => {
+    const settled = ctx.till.engine().settle(orderOf(ctx, orderId).id, as === 'paid' ? 'PAID' : 'CANCELLED', reason, 'supervisor', `supervisor (${ctx.connection.info.label})`);
+    ctx.statusChanged();
+    return orderView(settled);
+  },
 };

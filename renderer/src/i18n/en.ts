@@ -132,6 +132,15 @@ export const en = {
   'day.alarmCleared': 'Alarm cleared.',
   'day.alarmClearedAt': 'cleared {at}',
 
+  'settle.button': 'Settle by hand…',
+  'settle.heading': 'Settle by hand',
+  'settle.explain': 'Only after checking the order with Alipay (merchant portal or support). The decision and its reason are kept and listed in the day report.',
+  'settle.asCancelled': 'Not paid: cancelled',
+  'settle.asPaid': 'Paid',
+  'settle.reason': 'Reason (required)',
+  'settle.submit': 'Settle',
+  'settle.close': 'Close',
+
   'refund.heading': 'Refund',
   'refund.already': '{amount} refunded',
   'refund.amount': 'Amount ({currency})',

@@ -134,6 +134,15 @@ export const zhHK: Readonly<Record<MessageKey, string>> = {
   'day.alarmCleared': '警報已清除。',
   'day.alarmClearedAt': '已於 {at} 清除',
 
+  'settle.button': '人手結算…',
+  'settle.heading': '人手結算',
+  'settle.explain': '請先向支付寶（商戶平台或客服）核實此訂單。決定及原因會被記錄，並列入日結報告。',
+  'settle.asCancelled': '未付款：取消',
+  'settle.asPaid': '已付款',
+  'settle.reason': '原因（必填）',
+  'settle.submit': '結算',
+  'settle.close': '關閉',
+
   'refund.heading': '退款',
   'refund.already': '已退款 {amount}',
   'refund.amount': '金額（{currency}）',

@@ -7,7 +7,11 @@ import { canCancel } from '../till/order-status';
 import { StatusBadge } from '../till/StatusBadge';
 import { ErrorNote } from '../ui/ErrorNote';
 import { RefundForm, RefundResult } from './RefundForm';
+import { SettleForm } from './SettleForm';
 import { useLoad, useSupervisorCall } from './use-supervisor-call';
+
+/** Still waiting for an outcome: only such an order can be settled by hand. */
+const unresolved = (state: string): boolean => state === 'NEW' || state === 'SENDING' || state === 'AWAITING_PAYMENT' || state === 'CANCELLING';
 
 /** Events about the order re-read its history, a burst at a time. */
 const RELOAD_MS = 250;
@@ -19,6 +23,7 @@ export function OrderHistoryPanel({ orderId }: { orderId: number }) {
   const load = useCallback(() => call('order.history', { orderId }), [call, orderId]);
   const history = useLoad<OrderHistoryView>(load);
   const [refunding, setRefunding] = useState(false);
+  const [settling, setSettling] = useState(false);
   const [refund, setRefund] = useState<RefundView | null>(null);
   const [error, setError] = useState<TillErrorView | null>(null);
   const reloadSoon = useCoalesced(history.reload, RELOAD_MS);
@@ -51,6 +56,11 @@ export function OrderHistoryPanel({ orderId }: { orderId: number }) {
             {t('day.refund')}
           </button>
         )}
+        {unresolved(order.state) && (
+          <button type="button" className="btn" data-testid="order-settle-button" onClick={() => setSettling(true)}>
+            {t('settle.button')}
+          </button>
+        )}
         {canCancel(order) && (
           <button
             type="button"
@@ -68,6 +78,16 @@ export function OrderHistoryPanel({ orderId }: { orderId: number }) {
         )}
       </div>
       <ErrorNote error={error} testId="order-action-error" />
+      {settling && unresolved(order.state) && (
+        <SettleForm
+          order={order}
+          onClose={() => setSettling(false)}
+          onDone={() => {
+            setSettling(false);
+            history.reload();
+          }}
+        />
+      )}
       {refunding && (
         <RefundForm
           orderId={order.id}
