@@ -14,6 +14,7 @@ import { stepRefund } from './refund-steps';
 import { IntegrityWatch } from './integrity-watch';
 import { refundAgain, refundIdFor } from './refund-key';
 import { settleByHand, type SettledAs } from './settle-by-hand';
+import { waitForOrder } from './wait-for-order';
 import { WorkQueue } from './work-queue';
 
 /**
@@ -36,8 +37,6 @@ export interface EngineOptions {
 /** Gateway trouble that means "we could not talk to it", as opposed to "it answered badly". */
 const OFFLINE_REASONS = new Set(['unreachable', 'timeout', 'dropped', 'tls', 'http_status']);
 const BLOCKING_ALARMS = new Set<AlarmKind>(['CONFIG', 'REPEAT_INCONSISTENT']);
-/** How often waitFor reads the journal for changes made by other processes. */
-const WAIT_POLL_MS = 250;
 
 export class CheckoutEngine extends EventEmitter<EngineEvents> {
   readonly settings: EngineSettings;
@@ -212,40 +211,9 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
     await this.queue.idle();
   }
 
-  /** Resolves with the order once `done(order)` holds, or rejects after timeoutMs. */
+  /** Resolves with the order once `done(order)` holds, or rejects after timeoutMs (wait-for-order.ts). */
   waitFor(orderId: number, done: (order: OrderRecord) => boolean, timeoutMs: number): Promise<OrderRecord> {
-    return new Promise((resolve, reject) => {
-      const check = (order: OrderRecord): boolean => {
-        if (order.id !== orderId || !done(order)) return false;
-        cleanup();
-        resolve(order);
-        return true;
-      };
-      const listener = (order: OrderRecord) => void check(order);
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new TillError('WAIT_TIMEOUT', `order ${orderId} did not reach the expected state in ${timeoutMs} ms`));
-      }, timeoutMs);
-      // Another process on the same journal (the running till, a second CLI) may be the one
-      // that moves the order; its events never reach this process, so the journal is read too.
-      const look = setInterval(() => {
-        let order: OrderRecord | undefined;
-        try {
-          order = this.journal.getOrder(orderId);
-        } catch {
-          return; // the journal is closing: the timeout still ends the wait
-        }
-        if (order) check(order);
-      }, WAIT_POLL_MS);
-      const cleanup = () => {
-        clearTimeout(timer);
-        clearInterval(look);
-        this.off('order', listener);
-      };
-      this.on('order', listener);
-      const current = this.journal.getOrder(orderId);
-      if (current) check(current);
-    });
+    return waitForOrder(this, this.journal, orderId, done, timeoutMs);
   }
 
   private rescheduleAll(): void {
