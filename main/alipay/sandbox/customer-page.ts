@@ -7,9 +7,11 @@ import type { CustomerView } from './order-book';
  * Pay button. Static HTML, a form POST, no script: it works in any browser a tester has.
  */
 
+// 'same-origin', not 'no-referrer': under no-referrer a browser sends `Origin: null` with
+// the Pay form's POST, which the sandbox's origin check refuses (request-origin.ts).
 export const PAGE_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-  'Referrer-Policy': 'no-referrer',
+  'Referrer-Policy': 'same-origin',
 };
 
 /** "239" USD → "2.39 USD", by string, never through a float. */
