@@ -23,7 +23,9 @@ Payments (ID: the merchantTransId or its last digits)
 Set-up and diagnosis
   sandbox [--port 8787] [--faults SPEC]       run the built-in sandbox gateway
   keys generate | import-private FILE | import-alipay-public FILE | show-public | status
-       set-isv-token (reads stdin) | delete-isv-token | reset-pin (forgotten supervisor PIN)
+       set-isv-token (reads stdin) | delete-isv-token
+       set-pin [--code]   the supervisor PIN (typed here), or a one-time code to set it on the screen
+       reset-pin (forgotten supervisor PIN) | unlock-pin (end a lockout, the PIN unchanged)
   config list | get KEY | set KEY VALUE | unset KEY
   doctor                                      check keychain, keys, gateway and clock
   devices list                                serial ports found and the configured devices with their state

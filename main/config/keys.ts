@@ -5,10 +5,13 @@
  * Nothing returned from here carries secret text except the KeyObjects themselves and
  * the ISV token, which stay in the main process.
  */
-import { createPublicKey, randomBytes, scrypt, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { SECRET_ACCOUNTS, isKeychainError, type SecretStore } from '../../native/keychain';
 import { TillError } from '../errors';
 import { fingerprint, generateRsaKeyPair, importPrivateKey, importPublicKey, keysMatch } from './key-material';
+import { PIN_FORMAT, SETUP_CODE_FORMAT, assertNewPinFormat, hashPin, pinMatches, type PinCheck } from './pin-hash';
+
+export type { PinCheck } from './pin-hash';
 
 export interface KeyInfo {
   /** SPKI PEM; for the merchant key, what is uploaded to the Alipay portal. */
@@ -56,51 +59,6 @@ const MISSING_HINTS = {
 } as const;
 
 const MAX_TOKEN_LENGTH = 4096;
-
-/**
- * The supervisor PIN is kept as `scrypt$N$r$p$salt$hash` (base64), never as the PIN. The
- * lockout in front of it is what stops guessing (a 4-digit PIN has 10^4 values); the hash
- * keeps the PIN itself out of the keychain's plain view. Parameters travel with the hash,
- * and are bounded on reading so a tampered entry cannot make a check allocate gigabytes.
- */
-const PIN_FORMAT = /^[0-9]{4,12}$/;
-const PIN_SCRYPT = { N: 2 ** 15, r: 8, p: 1, keyLength: 32 } as const;
-const PIN_HASH_PATTERN = /^scrypt\$(\d{1,8})\$(\d{1,2})\$(\d)\$([A-Za-z0-9+/]{22,}={0,2})\$([A-Za-z0-9+/]{43}=)$/;
-
-export type PinCheck = 'match' | 'mismatch' | 'unset';
-
-function assertPinFormat(pin: string, field: string): void {
-  if (typeof pin !== 'string' || !PIN_FORMAT.test(pin)) {
-    throw new TillError('PIN_FORMAT', 'A supervisor PIN is 4 to 12 digits.', { field });
-  }
-}
-
-function scryptAsync(pin: string, salt: Buffer, options: { N: number; r: number; p: number }, keyLength: number): Promise<Buffer> {
-  const maxmem = 128 * options.N * options.r * 2;
-  return new Promise((resolve, reject) => {
-    scrypt(pin, salt, keyLength, { ...options, maxmem }, (error, derived) => (error ? reject(error) : resolve(derived)));
-  });
-}
-
-async function hashPin(pin: string): Promise<string> {
-  const salt = randomBytes(16);
-  const { N, r, p, keyLength } = PIN_SCRYPT;
-  const derived = await scryptAsync(pin, salt, { N, r, p }, keyLength);
-  return `scrypt$${N}$${r}$${p}$${salt.toString('base64')}$${derived.toString('base64')}`;
-}
-
-async function pinMatches(pin: string, stored: string): Promise<boolean> {
-  const m = PIN_HASH_PATTERN.exec(stored);
-  const [N, r, p] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
-  if (!m || N < 2 ** 10 || N > 2 ** 20 || (N & (N - 1)) !== 0 || r < 1 || r > 16 || p < 1 || p > 4) {
-    throw new TillError('PIN_HASH_INVALID', 'The stored supervisor PIN hash is unreadable: the keychain entry was changed outside the till.', {
-      field: 'supervisorPin',
-    });
-  }
-  const expected = Buffer.from(m[5]!, 'base64');
-  const derived = await scryptAsync(pin, Buffer.from(m[4]!, 'base64'), { N, r, p }, expected.length);
-  return timingSafeEqual(derived, expected);
-}
 
 /** Keychain errors cross into main/ as TillErrors with the same code and message. */
 function fromKeychain(error: unknown): unknown {
@@ -247,10 +205,41 @@ export class KeyVault {
     return (await this.read(SECRET_ACCOUNTS.supervisorPinHash)) !== null;
   }
 
-  /** Stores a salted hash of `pin` (4-12 digits), replacing any PIN set before. */
+  /** Stores a salted hash of `pin` (6-12 digits), replacing any PIN set before. */
   async setSupervisorPin(pin: string): Promise<void> {
-    assertPinFormat(pin, 'pin');
+    assertNewPinFormat(pin, 'pin');
     await this.write(SECRET_ACCOUNTS.supervisorPinHash, await hashPin(pin));
+  }
+
+  /** Keeps a one-time setup code (`till keys set-pin --code`) hashed, with when it expires. */
+  async setPinSetupCode(code: string, expiresAt: number): Promise<void> {
+    await this.write(SECRET_ACCOUNTS.supervisorPinSetupCode, `${expiresAt}$${await hashPin(code)}`);
+  }
+
+  /**
+   * Checks a setup code typed on a screen and uses it up when right: 'none' when no code
+   * was issued, 'expired' (and forgotten) when too old, 'mismatch' when wrong.
+   */
+  async takePinSetupCode(code: string, now: number): Promise<'match' | 'mismatch' | 'expired' | 'none'> {
+    const stored = await this.read(SECRET_ACCOUNTS.supervisorPinSetupCode);
+    if (stored === null) return 'none';
+    const cut = stored.indexOf('$');
+    const expiresAt = Number(stored.slice(0, cut));
+    if (!(cut > 0 && Number.isSafeInteger(expiresAt) && expiresAt > now)) {
+      await this.deletePinSetupCode();
+      return 'expired';
+    }
+    if (typeof code !== 'string' || !SETUP_CODE_FORMAT.test(code) || !(await pinMatches(code, stored.slice(cut + 1)))) return 'mismatch';
+    await this.deletePinSetupCode();
+    return 'match';
+  }
+
+  async deletePinSetupCode(): Promise<boolean> {
+    try {
+      return await this.store.delete(SECRET_ACCOUNTS.supervisorPinSetupCode);
+    } catch (error) {
+      throw fromKeychain(error);
+    }
   }
 
   /** Compares `pin` with the stored hash in constant time; 'unset' when no PIN is set. */

@@ -3,7 +3,7 @@ import type { ConnectionInfo } from './router-types';
 import type { AlarmRecord } from '../journal/types';
 import type { Till } from '../runtime/open-till';
 import type { FirstAnswers } from './first-answers';
-import type { LockoutPolicy, SupervisorPin } from './supervisor-pin';
+import type { ConnectionThrottle, LockoutPolicy, SupervisorPin } from '../config/supervisor-pin';
 import type { SupervisorSession } from './supervisor-session';
 import type { DevicesAccess } from './till-events';
 
@@ -29,7 +29,7 @@ export interface RouterServices {
 
 export interface CallContext {
   till: Till;
-  connection: { info: ConnectionInfo; session: SupervisorSession };
+  connection: { info: ConnectionInfo; session: SupervisorSession; pinThrottle: ConnectionThrottle };
   pin: SupervisorPin;
   devices: DevicesAccess;
   firstAnswers: FirstAnswers;

@@ -1,5 +1,8 @@
 import { ROUTER_ERROR_CODES, type TillErrorView } from '../../preload/contract';
+import { PinLockedError } from '../config/supervisor-pin';
 import { TillError } from '../errors';
+
+export { PinLockedError } from '../config/supervisor-pin';
 
 /**
  * How a failure travels back to a screen. A TillError carries a code, a message written
@@ -7,19 +10,6 @@ import { TillError } from '../errors';
  * library's surprise, whose text nobody vetted: the screen gets INTERNAL and no more, the
  * detail goes to the log.
  */
-
-/** Too many wrong PINs; `retryAfterMs` says when the next try is allowed. */
-export class PinLockedError extends TillError {
-  constructor(readonly retryAfterMs: number) {
-    super(ROUTER_ERROR_CODES.pinLocked, `Too many wrong PINs: try again in ${describeWait(retryAfterMs)}.`, { field: 'pin' });
-  }
-}
-
-function describeWait(ms: number): string {
-  const minutes = Math.ceil(ms / 60_000);
-  if (ms < 60_000) return `${Math.max(1, Math.ceil(ms / 1000))} seconds`;
-  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
-}
 
 export function routerError(code: string, message: string, field?: string): TillErrorView {
   return field === undefined ? { code, message } : { code, message, field };

@@ -7,7 +7,7 @@ import { EventHub } from './event-hub';
 import { FirstAnswers } from './first-answers';
 import { HANDLERS } from './handlers';
 import type { ConnectionInfo, Router, RouterConnection } from './router-types';
-import { SupervisorPin } from './supervisor-pin';
+import { ConnectionThrottle, SupervisorPin } from '../config/supervisor-pin';
 import { SESSION_IDLE_MS, SupervisorSession } from './supervisor-session';
 import { wireTillEvents } from './till-events';
 import { alarmView } from './views';
@@ -23,6 +23,7 @@ import { alarmView } from './views';
 interface ConnectionState {
   info: ConnectionInfo;
   session: SupervisorSession;
+  pinThrottle: ConnectionThrottle;
   unsubscribers: Set<() => void>;
   open: boolean;
 }
@@ -43,7 +44,7 @@ export function createRouter(services: RouterServices): Router {
   const idleMs = services.sessionIdleMs ?? SESSION_IDLE_MS;
   const hub = new EventHub(log);
   const events = wireTillEvents(till, hub, log);
-  const pin = new SupervisorPin(till.vault, till.settings, now, services.lockout);
+  const pin = new SupervisorPin(till.vault, till.settings, till.journal, now, services.lockout);
   const firstAnswers = new FirstAnswers(till.engine());
   const connections = new Set<ConnectionState>();
   let closed = false;
@@ -121,6 +122,7 @@ export function createRouter(services: RouterServices): Router {
       const state: ConnectionState = {
         info: Object.freeze({ host: info.host, label: String(info.label).slice(0, 200) }),
         session: new SupervisorSession(now, idleMs),
+        pinThrottle: new ConnectionThrottle(services.lockout),
         unsubscribers: new Set(),
         open: true,
       };

@@ -118,10 +118,21 @@ export interface RefundRecord {
 
 /**
  * NEEDS_REVIEW: the gateway's answers have not ended an order for a while (settle it by hand);
- * PROFILE_MODE: the till was switched between sandbox and live at the terminal. Both inform,
- * neither blocks sales.
+ * PROFILE_MODE: the till was switched between sandbox and live at the terminal;
+ * SUPERVISOR_PIN: the PIN was set or reset, or wrong PINs locked the supervisor screen;
+ * TRUST: what proves a payment changed (gateway address, CA, pins, keys). All inform,
+ * none blocks sales.
  */
-export type AlarmKind = 'CONFIG' | 'PAID_AFTER_CANCEL' | 'AMOUNT_MISMATCH' | 'INTEGRITY' | 'REPEAT_INCONSISTENT' | 'NEEDS_REVIEW' | 'PROFILE_MODE';
+export type AlarmKind =
+  | 'CONFIG'
+  | 'PAID_AFTER_CANCEL'
+  | 'AMOUNT_MISMATCH'
+  | 'INTEGRITY'
+  | 'REPEAT_INCONSISTENT'
+  | 'NEEDS_REVIEW'
+  | 'PROFILE_MODE'
+  | 'SUPERVISOR_PIN'
+  | 'TRUST';
 
 export interface AlarmRecord {
   id: number;

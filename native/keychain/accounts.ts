@@ -13,6 +13,8 @@ export const SECRET_ACCOUNTS = {
   merchantPrivateKey: 'merchant-private-key',
   alipayPublicKey: 'alipay-public-key',
   supervisorPinHash: 'supervisor-pin-hash',
+  /** A one-time code (hashed, with its expiry) that lets a screen set the first PIN. */
+  supervisorPinSetupCode: 'supervisor-pin-setup-code',
   isvAccessToken: 'isv-access-token',
   /** The built-in sandbox gateway signs its answers with its own key (it plays Alipay). */
   sandboxGatewayPrivateKey: 'sandbox-gateway-private-key',

@@ -56,7 +56,7 @@ export interface ChannelMap {
   'orders.recent': { request: { limit?: number }; reply: OrderView[] };
   'supervisor.login': { request: { pin: string }; reply: { expiresAt: number } };
   /** Sets the first PIN; refused once a PIN is set (then `supervisor.changePin`). */
-  'supervisor.setupPin': { request: { pin: string }; reply: { expiresAt: number } };
+  'supervisor.setupPin': { request: { code: string; pin: string }; reply: { expiresAt: number } };
   'supervisor.logout': { request: Record<string, never>; reply: { ok: true } };
 
   // Supervisor.

@@ -23,6 +23,10 @@ export const ROUTER_ERROR_CODES = {
   pinLocked: 'PIN_LOCKED',
   pinNotSet: 'PIN_NOT_SET',
   pinAlreadySet: 'PIN_ALREADY_SET',
+  /** The first PIN is set at the terminal, or on a screen with the code `till keys set-pin --code` printed. */
+  pinSetupCodeRequired: 'PIN_SETUP_CODE_REQUIRED',
+  /** The code typed is not the one printed (counted like a wrong PIN), or it has expired. */
+  pinSetupCodeInvalid: 'PIN_SETUP_CODE_INVALID',
   /** settings.set named a key only the `till` command at the terminal may change (profile.mode); `field` names it. */
   terminalOnly: 'SETTING_TERMINAL_ONLY',
   /** Something failed that has no code of its own; the message says no more than that. */

@@ -30,6 +30,12 @@ export const MAX_AMOUNT_MINOR = Number.MAX_SAFE_INTEGER;
 export const PIN_MIN_DIGITS = 4;
 export const PIN_MAX_DIGITS = 12;
 const PIN_PATTERN = /^[0-9]{4,12}$/;
+/** A PIN set from now on is at least 6 digits (issue 11 §4); older 4- and 5-digit PINs still log in. */
+export const NEW_PIN_MIN_DIGITS = 6;
+const NEW_PIN_PATTERN = /^[0-9]{6,12}$/;
+/** The one-time code `till keys set-pin --code` prints for setting the first PIN on a screen. */
+export const PIN_SETUP_CODE_DIGITS = 8;
+const PIN_SETUP_CODE_PATTERN = /^[0-9]{8}$/;
 
 export function isValidPin(value: unknown): value is string {
   return typeof value === 'string' && PIN_PATTERN.test(value);
@@ -165,6 +171,8 @@ const empty = object({});
 const id = integer(1, Number.MAX_SAFE_INTEGER);
 const amountMinor = integer(1, MAX_AMOUNT_MINOR);
 const pin = string({ min: PIN_MIN_DIGITS, max: PIN_MAX_DIGITS, pattern: PIN_PATTERN, describe: `${PIN_MIN_DIGITS} to ${PIN_MAX_DIGITS} digits` });
+const newPin = string({ min: NEW_PIN_MIN_DIGITS, max: PIN_MAX_DIGITS, pattern: NEW_PIN_PATTERN, describe: `${NEW_PIN_MIN_DIGITS} to ${PIN_MAX_DIGITS} digits` });
+const setupCode = string({ min: PIN_SETUP_CODE_DIGITS, max: PIN_SETUP_CODE_DIGITS, pattern: PIN_SETUP_CODE_PATTERN, describe: `the ${PIN_SETUP_CODE_DIGITS}-digit code from \`till keys set-pin --code\`` });
 const day = optional(string({ max: 10, pattern: /^\d{4}-\d{2}-\d{2}$/, describe: 'a date like 2025-03-14' }));
 const deviceName = string({ max: 32, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/, describe: "letters, digits, '.', '_' or '-'" });
 const printable = (max: number) => string({ max, pattern: /^[\x21-\x7E]+$/, describe: 'printable ASCII without spaces' });
@@ -207,9 +215,9 @@ export const REQUEST_SCHEMAS: { readonly [C in Channel]: Schema<RequestOf<C>> } 
   'order.reprint': object({ orderId: id }),
   'orders.recent': object({ limit: optional(integer(1, 200)) }),
   'supervisor.login': object({ pin }),
-  'supervisor.setupPin': object({ pin }),
+  'supervisor.setupPin': object({ code: setupCode, pin: newPin }),
   'supervisor.logout': empty,
-  'supervisor.changePin': object({ currentPin: pin, newPin: pin }),
+  'supervisor.changePin': object({ currentPin: pin, newPin }),
   'day.reconcile': object({ day }),
   'day.close': object({ day }),
   'day.csv': object({ day }),

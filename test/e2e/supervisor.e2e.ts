@@ -11,7 +11,7 @@ import { startWebTill, type WebTill } from '../support/web-till';
 import { attributeMatching, eventually, textMatching, visible } from './support/eventually';
 import { ordersOf, type JournalOrder } from './support/journal';
 import { keyAmount } from './support/keypad';
-import { tapPin, typePin } from './support/pin';
+import { setFirstPinWithCode, typePin } from './support/pin';
 import { saveScreenshot } from './support/screenshots';
 import { assertNoSecretsLeaked } from './support/secret-scan';
 
@@ -54,13 +54,19 @@ if (insideKeyringSession(__filename, 'the supervisor end-to-end tests')) {
     test('the first PIN is set, the supervisor logs out and back in', async () => {
       supervisor = await w.newPage(w.supervisorUrl);
       await visible(supervisor.getByTestId('pin-setup'));
-      await tapPin(supervisor, PIN);
-      await tapPin(supervisor, PIN);
+      await setFirstPinWithCode(supervisor, w.dataDir, PIN);
       await visible(supervisor.getByTestId('day-tab'));
       await supervisor.getByTestId('logout-button').click();
       await visible(supervisor.getByTestId('pin-login'));
       await typePin(supervisor, PIN);
       await visible(supervisor.getByTestId('day-tab'));
+    });
+
+    test('setting the PIN raised an alarm the supervisor sees and acknowledges', async () => {
+      const alarms = supervisor.getByTestId('day-alarms');
+      await textMatching(alarms, /PIN was set on a screen with a one-time code/);
+      await supervisor.locator('[data-testid^="alarm-clear-"]').first().click();
+      await visible(supervisor.getByTestId('day-no-exceptions'));
     });
 
     test('the reconciliation shows the paid order in the day’s totals', async (t) => {

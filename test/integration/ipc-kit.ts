@@ -5,6 +5,7 @@ import type { Channel, ReplyOf, RequestOf, Result, TillErrorView, TillEvent } fr
 import { setConfigValues } from '../../main/config/config-keys';
 import { openTillDatabase } from '../../main/config/data-dir';
 import { SettingsStore } from '../../main/config/settings-store';
+import { SupervisorPin } from '../../main/config/supervisor-pin';
 import type { RouterConnection } from '../../main/ipc/router-types';
 import { startTillServices, type TillServices, type TillServicesOptions } from '../../main/runtime/till-services';
 import { SECRET_ACCOUNTS, createKeychain } from '../../native/keychain';
@@ -43,6 +44,19 @@ export async function freshDataDir(settings: Record<string, string> = {}): Promi
 
 export async function startServices(dataDir: string, options: Omit<TillServicesOptions, 'dataDir' | 'log'> = {}): Promise<TillServices> {
   return startTillServices({ ...options, dataDir, log: (line) => transcript.push({ what: 'till log', text: line }) });
+}
+
+/**
+ * The first supervisor PIN as a till gets it (issue 11 §1): a one-time code printed at the
+ * terminal, typed on `on` with the new PIN. The SUPERVISOR_PIN alarm that raises is
+ * acknowledged at once, so a test counts only the alarms it is about.
+ */
+export async function setFirstPin(services: TillServices, on: Screen, pin: string): Promise<ReplyOf<'supervisor.setupPin'>> {
+  const { vault, settings, journal } = services.till;
+  const { code } = await new SupervisorPin(vault, settings, journal, Date.now).issueSetupCode();
+  const reply = await on.ok('supervisor.setupPin', { code, pin });
+  for (const alarm of journal.openAlarms()) if (alarm.kind === 'SUPERVISOR_PIN') journal.clearAlarm(alarm.id, 'test set-up');
+  return reply;
 }
 
 export class Screen {

@@ -9,7 +9,7 @@ import { CHANNELS, CHANNEL_ACCESS, type Channel } from '../../preload/contract';
 import type { TillServices } from '../../main/runtime/till-services';
 import { insideKeyringSession, removeTempDirs, storedPrivateKeys } from '../support/cli-runner';
 import { VALID_REQUESTS, fieldsOf, withField, wrongValuesFor } from '../unit/contract-schemas-samples';
-import { assertNothingSecretLeaked, freshDataDir, screen, startServices, stateOf, transcript, type Screen } from './ipc-kit';
+import { assertNothingSecretLeaked, freshDataDir, screen, startServices, stateOf, transcript, type Screen, setFirstPin } from './ipc-kit';
 
 const PIN = '0736194852';
 const SUPERVISOR_CHANNELS = CHANNELS.filter((c) => CHANNEL_ACCESS[c] === 'supervisor');
@@ -26,7 +26,7 @@ if (insideKeyringSession(__filename, 'router bad-input tests')) {
       services = await startServices(dataDir);
       supervisor = screen(services, 'supervisor screen');
       stranger = screen(services, 'cashier screen');
-      await supervisor.ok('supervisor.setupPin', { pin: PIN });
+      await setFirstPin(services, supervisor, PIN);
       // One real order, so order ids in the samples point at something. It is cancelled
       // and settled before any snapshot: a live order keeps the engine polling, and its
       // attempts and events would grow between two snapshots on a busy machine (issue 10 §6).
@@ -102,7 +102,7 @@ if (insideKeyringSession(__filename, 'router bad-input tests')) {
       await supervisor.fails('keys.importAlipay', { pem: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n' }, 'KEY_INVALID');
       await supervisor.fails('devices.save', { device: { name: 'p1', role: 'printer', path: '/dev/null', baud: 1234 } }, 'CONFIG_INVALID', 'baud');
       await supervisor.fails('devices.test', { name: 'nothing' }, 'DEVICE_NOT_FOUND');
-      await supervisor.fails('supervisor.setupPin', { pin: '1111' }, 'PIN_ALREADY_SET');
+      await supervisor.fails('supervisor.setupPin', { code: '12345678', pin: '111111' }, 'PIN_ALREADY_SET');
       assert.equal(await stateOf(services), before);
     });
 

@@ -9,7 +9,7 @@ import type { OrderView, RefundView, TillEvent } from '../../preload/contract';
 import { fingerprint } from '../../main/config/key-material';
 import type { TillServices } from '../../main/runtime/till-services';
 import { insideKeyringSession, payQr, removeTempDirs } from '../support/cli-runner';
-import { assertNothingSecretLeaked, freshDataDir, screen, startServices, transcript, type Screen } from './ipc-kit';
+import { assertNothingSecretLeaked, freshDataDir, screen, startServices, transcript, type Screen, setFirstPin } from './ipc-kit';
 
 const PIN = '0815263749';
 
@@ -36,7 +36,7 @@ if (insideKeyringSession(__filename, 'router order tests')) {
       services.router.connect({ host: 'test', label: 'broken screen' }).subscribe(() => {
         throw new Error('broken screen');
       });
-      await supervisor.ok('supervisor.setupPin', { pin: PIN });
+      await setFirstPin(services, supervisor, PIN);
     });
 
     after(async () => {

@@ -13,7 +13,7 @@ import { SettingsStore } from '../../main/config/settings-store';
 import { isTillError } from '../../main/errors';
 import { Journal } from '../../main/journal/journal';
 import { httpRequest, insideKeyringSession, removeTempDirs } from '../support/cli-runner';
-import { freePort, freshDataDir, screen, startServices, stateOf } from './ipc-kit';
+import { freePort, freshDataDir, screen, startServices, stateOf, setFirstPin } from './ipc-kit';
 
 const PIN = '0582937146';
 
@@ -52,7 +52,7 @@ if (insideKeyringSession(__filename, 'router profile mode tests')) {
       const status = await till.ok('till.status', {});
       assert.deepEqual([status.sandbox, status.canSign], [false, true]);
       const supervisor = screen(services, 'supervisor');
-      await supervisor.ok('supervisor.setupPin', { pin: PIN });
+      await setFirstPin(services, supervisor, PIN);
       const keys = await supervisor.ok('keys.status', {});
       assert.deepEqual([keys.sandbox, keys.alipayKeyPresent], [false, false], 'the sandbox key is not reported as the Alipay key');
       // The switch to live (made here with the library, as `till config set` does) is an alarm the supervisor sees.
@@ -102,7 +102,7 @@ if (insideKeyringSession(__filename, 'router profile mode tests')) {
       await assert.rejects(client.payQuery(ref()), (e: unknown) => isTillError(e, 'KEY_MISSING') && e.field === 'alipayPublicKey');
       assert.equal(await requests(), sent, 'nothing sent without the Alipay key');
       const supervisor = screen(services, 'supervisor');
-      await supervisor.ok('supervisor.setupPin', { pin: PIN });
+      await setFirstPin(services, supervisor, PIN);
       const alarms = (await supervisor.ok('day.reconcile', {})).alarms;
       assert.deepEqual(alarms.map((a) => a.kind), ['PROFILE_MODE']);
       assert.match(alarms[0]!.message, /from sandbox to live/);
@@ -112,7 +112,7 @@ if (insideKeyringSession(__filename, 'router profile mode tests')) {
       const services = await startServices(await freshDataDir());
       t.after(() => services.close());
       const supervisor = screen(services, 'supervisor');
-      await supervisor.ok('supervisor.setupPin', { pin: PIN });
+      await setFirstPin(services, supervisor, PIN);
       const listed = await supervisor.ok('settings.list', {});
       assert.equal(listed.find((s) => s.key === 'profile.mode')?.value, 'sandbox', 'listed, so the supervisor sees it');
       const before = await stateOf(services);
@@ -145,7 +145,7 @@ if (insideKeyringSession(__filename, 'router profile mode tests')) {
         assert.equal((await till.ok('till.status', {})).sandbox, true);
         await till.fails('order.create', { amountMinor: 120, cartId: 'after-fix' }, 'PAYMENTS_STOPPED');
         const supervisor = screen(services, 'supervisor');
-        await supervisor.ok('supervisor.setupPin', { pin: PIN });
+        await setFirstPin(services, supervisor, PIN);
         await supervisor.ok('alarm.clear', { alarmId: alarm[0]!.id });
         const order = await till.ok('order.create', { amountMinor: 120, cartId: 'after-clear' });
         assert.equal(order.state, 'AWAITING_PAYMENT');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TillServices } from '../../main/runtime/till-services';
 import { insideKeyringSession, removeTempDirs } from '../support/cli-runner';
-import { freshDataDir, screen, startServices, type Screen } from './ipc-kit';
+import { freshDataDir, screen, startServices, type Screen, setFirstPin } from './ipc-kit';
 
 const PIN = '0736194852';
 
@@ -19,7 +19,7 @@ if (insideKeyringSession(__filename, 'router settle tests')) {
       services = await startServices(await freshDataDir());
       cashier = screen(services, 'cashier screen');
       supervisor = screen(services, 'supervisor screen');
-      await supervisor.ok('supervisor.setupPin', { pin: PIN });
+      await setFirstPin(services, supervisor, PIN);
     });
     after(async () => {
       await services?.close();

@@ -11,6 +11,7 @@ import { IPC_EVENT, IPC_INVOKE, type Result, type TillStatusView } from '../../p
 import { createIpcBridge, FORBIDDEN_SENDER, type IpcBridge } from '../../main/electron/ipc-bridge';
 import type { InvokeEventLike } from '../../main/electron/sender-check';
 import { startTillServices, type TillServices } from '../../main/runtime/till-services';
+import { SupervisorPin } from '../../main/config/supervisor-pin';
 import { fakeFrame, FakeWebContents } from './electron-fakes';
 
 const SESSION_SCRIPT = path.resolve(__dirname, '..', 'support', 'keyring-session.sh');
@@ -36,6 +37,12 @@ if (process.env.TILL_KEYRING_SESSION !== '1') {
 
     const call = async (contents: FakeWebContents, channel: string, request: unknown, frame = contents.mainFrame): Promise<Result<unknown>> =>
       (await handler({ sender: contents, senderFrame: frame }, channel, request)) as Result<unknown>;
+
+    /** The one-time code `till keys set-pin --code` would print at the terminal. */
+    const setupCode = async () => {
+      const { vault, settings, journal } = services.till;
+      return (await new SupervisorPin(vault, settings, journal, Date.now).issueSetupCode()).code;
+    };
 
     const status = async (contents: FakeWebContents): Promise<TillStatusView> => {
       const reply = await call(contents, 'till.status', {});
@@ -78,7 +85,8 @@ if (process.env.TILL_KEYRING_SESSION !== '1') {
       bridge.attach(till);
       const iframe = fakeFrame('app://till/index.html', till.mainFrame);
       const stranger = new FakeWebContents(3, 'https://example.com/');
-      for (const reply of [await call(till, 'supervisor.setupPin', { pin: '135790' }, iframe), await call(stranger, 'supervisor.setupPin', { pin: '135790' })]) {
+      const code = await setupCode();
+      for (const reply of [await call(till, 'supervisor.setupPin', { code, pin: '135790' }, iframe), await call(stranger, 'supervisor.setupPin', { code, pin: '135790' })]) {
         assert.equal(!reply.ok && reply.error.code, FORBIDDEN_SENDER);
       }
       assert.equal((await status(till)).supervisorPinSet, false);
@@ -89,7 +97,7 @@ if (process.env.TILL_KEYRING_SESSION !== '1') {
       const customer = new FakeWebContents(5, 'app://till/index.html#/customer');
       bridge.attach(till);
       bridge.attach(customer);
-      const setup = await call(till, 'supervisor.setupPin', { pin: '135790' });
+      const setup = await call(till, 'supervisor.setupPin', { code: await setupCode(), pin: '135790' });
       assert.ok(setup.ok, JSON.stringify(setup));
       assert.equal((await call(till, 'settings.list', {})).ok, true);
       const refused = await call(customer, 'settings.list', {});

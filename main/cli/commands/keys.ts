@@ -1,15 +1,16 @@
 import fs from 'node:fs';
 import { TillError } from '../../errors';
-import { SupervisorPin } from '../../ipc/supervisor-pin';
+import { SupervisorPin } from '../../config/supervisor-pin';
 import { parse } from '../args';
+import { readSecretLine } from '../read-secret';
 import { EXIT, UsageError } from '../output';
 import type { CommandContext } from '../till';
 import { withTill } from '../with-till';
 
 const USAGE =
-  'till keys generate [--replace] | import-private FILE [--replace] | import-alipay-public FILE | show-public | status | set-isv-token | delete-isv-token | reset-pin';
+  'till keys generate [--replace] | import-private FILE [--replace] | import-alipay-public FILE | show-public | status | set-isv-token | delete-isv-token | set-pin [--code] | reset-pin | unlock-pin';
 
-const VERBS = ['generate', 'import-private', 'import-alipay-public', 'show-public', 'status', 'set-isv-token', 'delete-isv-token', 'reset-pin'];
+const VERBS = ['generate', 'import-private', 'import-alipay-public', 'show-public', 'status', 'set-isv-token', 'delete-isv-token', 'set-pin', 'reset-pin', 'unlock-pin'];
 
 function readKeyFile(file: string, field: string): string {
   try {
@@ -18,6 +19,15 @@ function readKeyFile(file: string, field: string): string {
     // The path is named, the content never is.
     throw new TillError('FILE_UNREADABLE', `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? 'error'}`, { field, cause });
   }
+}
+
+/** The new PIN, typed twice at a TTY (once from a pipe); never an argument. */
+async function readNewPin(): Promise<string> {
+  const first = await readSecretLine('New supervisor PIN (6 to 12 digits): ');
+  if (process.stdin.isTTY === true && (await readSecretLine('Again: ')) !== first) {
+    throw new TillError('PIN_MISMATCH', 'The two PINs differ; nothing was changed.', { field: 'pin' });
+  }
+  return first;
 }
 
 async function readStdin(): Promise<string> {
@@ -30,8 +40,9 @@ export function run(ctx: CommandContext): Promise<number> {
   const [verb, ...rest] = ctx.args;
   // Refused before the till is opened: a mistyped verb must not create a data directory.
   if (!VERBS.includes(verb ?? '')) throw new UsageError(`usage: ${USAGE}`);
-  const { values, positionals } = parse(rest, { replace: { type: 'boolean' } }, { min: 0, max: 1, usage: USAGE });
+  const { values, positionals } = parse(rest, { replace: { type: 'boolean' }, code: { type: 'boolean' } }, { min: 0, max: 1, usage: USAGE });
   const replace = values.replace === true;
+  if (values.code === true && verb !== 'set-pin') throw new UsageError(`--code is for set-pin; usage: ${USAGE}`);
   return withTill(ctx, async (till) => {
     const { out } = ctx;
     switch (verb) {
@@ -85,10 +96,33 @@ export function run(ctx: CommandContext): Promise<number> {
         out.say(removed ? 'ISV access token removed.' : 'No ISV access token was stored.');
         return EXIT.ok;
       }
+      case 'set-pin': {
+        const pin = new SupervisorPin(till.vault, till.settings, till.journal, Date.now);
+        if (values.code === true) {
+          const { code, expiresAt } = await pin.issueSetupCode();
+          out.result({ ok: true, code, expiresAt: new Date(expiresAt).toISOString() });
+          out.say(`Setup code ${code}: on the supervisor screen, type it and then the new PIN, before ${new Date(expiresAt).toLocaleTimeString()}. It works once.`);
+          return EXIT.ok;
+        }
+        await pin.setAtTerminal(await readNewPin());
+        out.result({ ok: true });
+        out.say('Supervisor PIN set; the supervisor sees an alarm saying so.');
+        return EXIT.ok;
+      }
       case 'reset-pin': {
-        const removed = await new SupervisorPin(till.vault, till.settings, Date.now).reset();
+        const removed = await new SupervisorPin(till.vault, till.settings, till.journal, Date.now).reset();
         out.result({ ok: true, removed });
-        out.say(removed ? 'Supervisor PIN removed and the lockout cleared: the supervisor screen asks for a new PIN.' : 'No supervisor PIN was set; the lockout is cleared.');
+        out.say(
+          removed
+            ? 'Supervisor PIN removed and the lockout cleared. Set a new one here: till keys set-pin (or set-pin --code for a code to type on the screen).'
+            : 'No supervisor PIN was set; the lockout is cleared.',
+        );
+        return EXIT.ok;
+      }
+      case 'unlock-pin': {
+        const wasLocked = await new SupervisorPin(till.vault, till.settings, till.journal, Date.now).unlock();
+        out.result({ ok: true, wasLocked });
+        out.say(wasLocked ? 'The supervisor lockout is lifted; the PIN is unchanged.' : 'The supervisor screen was not locked; the count of wrong PINs is cleared.');
         return EXIT.ok;
       }
       default:

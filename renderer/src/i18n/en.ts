@@ -87,7 +87,8 @@ export const en = {
   'pin.login': 'Log in',
   'pin.entered': '{count} digits entered',
   'pin.locked': 'Too many wrong PINs. Try again in {time}.',
-  'pin.setupIntro': 'No supervisor PIN is set on this till yet. Choose one (4 to 12 digits).',
+  'pin.setupIntro': 'No supervisor PIN is set on this till yet. It is set at the terminal: run `till keys set-pin` there, or `till keys set-pin --code` and type the code it prints here, then choose a PIN (6 to 12 digits).',
+  'pin.setupCode': 'Setup code from the terminal',
   'pin.setupFirst': 'New supervisor PIN',
   'pin.setupRepeat': 'Enter the same PIN again',
   'pin.setupSave': 'Set PIN',
@@ -237,6 +238,8 @@ export const en = {
   'error.pinLocked': 'Too many wrong PINs. Wait and try again.',
   'error.pinNotSet': 'No supervisor PIN is set yet.',
   'error.pinAlreadySet': 'A supervisor PIN is already set.',
+  'error.pinSetupCodeRequired': 'The first supervisor PIN is set at the terminal: run `till keys set-pin --code` there and type the code here.',
+  'error.pinSetupCodeInvalid': 'That is not the setup code the terminal printed, or it has expired.',
   'error.internal': 'Something went wrong in the till. Try again; if it persists, check the logs.',
 
   'noToken.title': 'Not connected',

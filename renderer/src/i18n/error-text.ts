@@ -16,6 +16,8 @@ const ERROR_KEYS: Readonly<Record<string, MessageKey>> = {
   [ROUTER_ERROR_CODES.pinLocked]: 'error.pinLocked',
   [ROUTER_ERROR_CODES.pinNotSet]: 'error.pinNotSet',
   [ROUTER_ERROR_CODES.pinAlreadySet]: 'error.pinAlreadySet',
+  [ROUTER_ERROR_CODES.pinSetupCodeRequired]: 'error.pinSetupCodeRequired',
+  [ROUTER_ERROR_CODES.pinSetupCodeInvalid]: 'error.pinSetupCodeInvalid',
   [ROUTER_ERROR_CODES.internal]: 'error.internal',
 };
 

@@ -89,7 +89,8 @@ export const zhHK: Readonly<Record<MessageKey, string>> = {
   'pin.login': '登入',
   'pin.entered': '已輸入 {count} 位',
   'pin.locked': '密碼錯誤次數過多，請於 {time} 後再試。',
-  'pin.setupIntro': '此收銀機尚未設定主管密碼。請選擇一個（4 至 12 位數字）。',
+  'pin.setupIntro': '此收銀機尚未設定主管密碼。主管密碼須在終端機設定：在終端機執行 `till keys set-pin`，或執行 `till keys set-pin --code` 並在此輸入所顯示的設定碼，然後選擇密碼（6 至 12 位數字）。',
+  'pin.setupCode': '終端機的設定碼',
   'pin.setupFirst': '新主管密碼',
   'pin.setupRepeat': '請再次輸入相同密碼',
   'pin.setupSave': '設定密碼',
@@ -239,6 +240,8 @@ export const zhHK: Readonly<Record<MessageKey, string>> = {
   'error.pinLocked': '密碼錯誤次數過多，請稍後再試。',
   'error.pinNotSet': '尚未設定主管密碼。',
   'error.pinAlreadySet': '已設定主管密碼。',
+  'error.pinSetupCodeRequired': '首個主管密碼須在終端機設定：在終端機執行 `till keys set-pin --code`，並在此輸入設定碼。',
+  'error.pinSetupCodeInvalid': '設定碼不正確或已過期。',
   'error.internal': '收銀機發生錯誤。請再試；如問題持續，請查看紀錄。',
 
   'noToken.title': '未連線',

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { TillErrorView } from '../../../preload/contract';
 import { useI18n } from '../i18n/i18n-context';
 import { ErrorNote, OkNote } from '../ui/ErrorNote';
-import { isPinComplete, PIN_MAX, PIN_MIN } from './pin-entry';
+import { isPinComplete, NEW_PIN_MIN, PIN_MAX } from './pin-entry';
 import { useSupervisorCall } from './use-supervisor-call';
 
 export function PinChangeTab() {
@@ -19,8 +19,8 @@ export function PinChangeTab() {
 
   async function submit(): Promise<void> {
     setDone(null);
-    if (!isPinComplete(next)) {
-      setProblem(t('pin.length', { min: PIN_MIN, max: PIN_MAX }));
+    if (!isPinComplete(next, NEW_PIN_MIN)) {
+      setProblem(t('pin.length', { min: NEW_PIN_MIN, max: PIN_MAX }));
       return;
     }
     if (next !== repeat) {

@@ -3,16 +3,24 @@ import { ROUTER_ERROR_CODES, type TillErrorView } from '../../../preload/contrac
 import { useTill } from '../app/till-context';
 import { useI18n } from '../i18n/i18n-context';
 import { ErrorNote } from '../ui/ErrorNote';
-import { lockedUntil } from './pin-entry';
+import { NEW_PIN_MIN, lockedUntil } from './pin-entry';
 import { PinPad } from './PinPad';
 
-/** Supervisor login; on a till without a PIN yet, setting the first one (typed twice). */
+/**
+ * Supervisor login; on a till without a PIN yet, setting the first one: the one-time code
+ * `till keys set-pin --code` printed at the terminal, then the new PIN typed twice. A
+ * screen alone cannot make itself supervisor (docs/architecture.md, "Who may change what
+ * the till trusts").
+ */
+const SETUP_CODE_DIGITS = 8;
+
 export function PinGate({ pinSet }: { pinSet: boolean }) {
   const { call, refreshStatus } = useTill();
   const { t } = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<TillErrorView | null>(null);
   const [lockEnd, setLockEnd] = useState<number | null>(null);
+  const [code, setCode] = useState<string | null>(null);
   const [firstPin, setFirstPin] = useState<string | null>(null);
   const [mismatch, setMismatch] = useState(false);
 
@@ -31,6 +39,12 @@ export function PinGate({ pinSet }: { pinSet: boolean }) {
   }
 
   async function setup(pin: string): Promise<void> {
+    if (code === null) {
+      setCode(pin);
+      setError(null);
+      setMismatch(false);
+      return;
+    }
     if (firstPin === null) {
       setFirstPin(pin);
       setMismatch(false);
@@ -42,10 +56,12 @@ export function PinGate({ pinSet }: { pinSet: boolean }) {
       return;
     }
     setFirstPin(null);
+    setCode(null);
     setBusy(true);
-    const result = await call('supervisor.setupPin', { pin });
+    const result = await call('supervisor.setupPin', { code, pin });
     setBusy(false);
     setError(result.ok ? null : result.error);
+    setLockEnd(!result.ok && result.error.code === ROUTER_ERROR_CODES.pinLocked ? lockedUntil(result.error.retryAfterMs, Date.now()) : null);
     await refreshStatus();
   }
 
@@ -53,13 +69,27 @@ export function PinGate({ pinSet }: { pinSet: boolean }) {
     return (
       <div className="pin-gate" data-testid="pin-setup">
         <p className="muted">{t('pin.setupIntro')}</p>
-        <PinPad
-          title={firstPin === null ? t('pin.setupFirst') : t('pin.setupRepeat')}
-          submitLabel={firstPin === null ? t('common.next') : t('pin.setupSave')}
-          onSubmit={(pin) => void setup(pin)}
-          lockedUntil={null}
-          busy={busy}
-        />
+        {code === null ? (
+          <PinPad
+            title={t('pin.setupCode')}
+            submitLabel={t('common.next')}
+            onSubmit={(entered) => void setup(entered)}
+            lockedUntil={lockEnd}
+            busy={busy}
+            minDigits={SETUP_CODE_DIGITS}
+            maxDigits={SETUP_CODE_DIGITS}
+            testId="pin-setup-code"
+          />
+        ) : (
+          <PinPad
+            title={firstPin === null ? t('pin.setupFirst') : t('pin.setupRepeat')}
+            submitLabel={firstPin === null ? t('common.next') : t('pin.setupSave')}
+            onSubmit={(pin) => void setup(pin)}
+            lockedUntil={null}
+            busy={busy}
+            minDigits={NEW_PIN_MIN}
+          />
+        )}
         {mismatch && (
           <p className="note note-error" role="alert" data-testid="pin-mismatch">
             {t('pin.mismatch')}

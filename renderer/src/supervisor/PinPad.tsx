@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n/i18n-context';
 import { formatCountdown } from '../till/countdown';
-import { isPinComplete, pressPinKey, PIN_MAX } from './pin-entry';
+import { isPinComplete, pressPinKey, PIN_MAX, PIN_MIN } from './pin-entry';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'backspace'] as const;
 
@@ -15,12 +15,19 @@ export function PinPad({
   onSubmit,
   lockedUntil,
   busy,
+  minDigits = PIN_MIN,
+  maxDigits = PIN_MAX,
+  testId = 'pin-pad',
 }: {
   title: string;
   submitLabel: string;
   onSubmit: (pin: string) => void;
   lockedUntil: number | null;
   busy: boolean;
+  /** A new PIN needs more digits than a login; a setup code has exactly 8. */
+  minDigits?: number;
+  maxDigits?: number;
+  testId?: string;
 }) {
   const { t } = useI18n();
   const [pin, setPin] = useState('');
@@ -35,8 +42,9 @@ export function PinPad({
   }, [lockedUntil]);
 
   const disabled = busy || locked;
+  const press = (entered: string, key: string) => (entered.length >= maxDigits && /^\d$/.test(key) ? entered : pressPinKey(entered, key));
   function submit(): void {
-    if (disabled || !isPinComplete(pin)) return;
+    if (disabled || !isPinComplete(pin, minDigits, maxDigits)) return;
     const entered = pin;
     setPin('');
     onSubmit(entered);
@@ -52,7 +60,7 @@ export function PinPad({
         return;
       }
       const key = event.key === 'Backspace' ? 'backspace' : event.key === 'Escape' ? 'clear' : event.key;
-      const next = pressPinKey(pin, key);
+      const next = press(pin, key);
       if (next !== pin || key === 'backspace' || key === 'clear') {
         event.preventDefault();
         setPin(next);
@@ -63,7 +71,7 @@ export function PinPad({
   });
 
   return (
-    <div className="panel pin-pad" data-testid="pin-pad">
+    <div className="panel pin-pad" data-testid={testId}>
       <h2>{title}</h2>
       <p className="pin-display" data-testid="pin-display" data-length={pin.length} aria-label={t('pin.entered', { count: pin.length })}>
         {'●'.repeat(pin.length) + '○'.repeat(Math.max(0, 4 - pin.length))}
@@ -80,15 +88,15 @@ export function PinPad({
             type="button"
             className={`key${key.length > 1 ? ' key-fn' : ''}`}
             data-testid={`pin-key-${key}`}
-            disabled={disabled || (key.length === 1 && pin.length >= PIN_MAX)}
+            disabled={disabled || (key.length === 1 && pin.length >= maxDigits)}
             aria-label={key === 'backspace' ? t('till.backspace') : key === 'clear' ? t('till.clear') : key}
-            onClick={() => setPin((p) => pressPinKey(p, key))}
+            onClick={() => setPin((p) => press(p, key))}
           >
             {key === 'backspace' ? '⌫' : key === 'clear' ? 'C' : key}
           </button>
         ))}
       </div>
-      <button type="button" className="btn btn-primary btn-big" data-testid="pin-submit" disabled={disabled || !isPinComplete(pin)} onClick={submit}>
+      <button type="button" className="btn btn-primary btn-big" data-testid="pin-submit" disabled={disabled || !isPinComplete(pin, minDigits, maxDigits)} onClick={submit}>
         {submitLabel}
       </button>
     </div>

@@ -1,9 +1,11 @@
-import { PIN_MAX_DIGITS, PIN_MIN_DIGITS } from '../../../preload/contract';
+import { NEW_PIN_MIN_DIGITS, PIN_MAX_DIGITS, PIN_MIN_DIGITS } from '../../../preload/contract';
 import { isDigitKey } from '../money/amount-entry';
 
 /** A supervisor PIN: digits only, as many as the router's schema takes. */
 export const PIN_MIN = PIN_MIN_DIGITS;
 export const PIN_MAX = PIN_MAX_DIGITS;
+/** A PIN chosen now is at least 6 digits; older shorter ones still log in. */
+export const NEW_PIN_MIN = NEW_PIN_MIN_DIGITS;
 
 export type PinKey = string;
 
@@ -15,8 +17,8 @@ export function pressPinKey(pin: string, key: PinKey): string {
   return pin;
 }
 
-export function isPinComplete(pin: string): boolean {
-  return /^\d+$/.test(pin) && pin.length >= PIN_MIN && pin.length <= PIN_MAX;
+export function isPinComplete(pin: string, min: number = PIN_MIN, max: number = PIN_MAX): boolean {
+  return /^\d+$/.test(pin) && pin.length >= min && pin.length <= max;
 }
 
 /** When a lockout ends on this screen's clock, from the router's retryAfterMs. */
