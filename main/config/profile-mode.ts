@@ -3,6 +3,7 @@ import { TillError } from '../errors';
 import { Journal } from '../journal/journal';
 import type { Actor, AlarmKind } from '../journal/types';
 import type { SettingsStore } from './settings-store';
+import { recordTrustChanges, trustSnapshot } from './trust-audit';
 
 /*
  * Whether this till takes real money is said, never guessed (issue 10 §4). Until it was
@@ -103,16 +104,19 @@ function modeOf(store: SettingsStore): ProfileMode {
 }
 
 /**
- * Runs a settings write in one transaction with the record of any change of mode it
- * makes, so a switch can never be stored without its journal event and alarm. The
- * screens cannot change the mode (router): the `till` command is the one way, hence 'cli'.
+ * Runs a settings write in one transaction with the record of any change of mode or of
+ * a trust setting it makes (trust-audit.ts), so neither can be stored without its
+ * journal event and alarm. The screens can change neither (router): the `till` command is
+ * the one way, hence 'cli'.
  */
 export function auditedWrite<T>(store: SettingsStore, write: () => T): T {
   return store.transaction(() => {
     const before = modeOf(store);
+    const trustBefore = trustSnapshot(store);
     const result = write();
     const after = modeOf(store);
     if (after !== before) recordModeChange(store, before, after, 'cli');
+    recordTrustChanges(store, trustBefore, trustSnapshot(store), 'cli');
     return result;
   });
 }

@@ -24,7 +24,7 @@ import {
 import { MAX_SEQ, assertTerminalId, formatMerchantTransId, reverseText, tailRange } from './trans-id';
 import { ORDER_STATES, UNRESOLVED_STATES, isUnresolved, type Actor, type AlarmKind, type AlarmRecord, type AttemptRecord, type EventRecord, type NewOrder, type OrderPatch, type OrderRecord, type OrderState, type RefundRecord } from './types';
 import { journalError } from './write-errors';
-import { toZReport, type ZReport } from './z-report';
+import { toZReport, type TrustInForce, type ZReport } from './z-report';
 
 /**
  * The order journal on the till's SQLite file (docs/architecture.md "Order lifecycle"). Every write
@@ -620,6 +620,19 @@ export class Journal {
     return this.selectOpenAlarms.all().map(toAlarm);
   }
 
+  /** Business days that have orders and no Z report yet, oldest first. */
+  openDaysWithOrders(): string[] {
+    const rows = this.db
+      .prepare<[], { day: string }>('SELECT DISTINCT business_day AS day FROM orders WHERE business_day NOT IN (SELECT day FROM business_days) ORDER BY business_day')
+      .all();
+    return rows.map((r) => r.day);
+  }
+
+  /** Whether any order was ever journaled (a till still being installed has none). */
+  hasOrders(): boolean {
+    return this.db.prepare('SELECT 1 AS one FROM orders LIMIT 1').get() !== undefined;
+  }
+
   // ── close of day ────────────────────────────────────────────────────────────────────
 
   /**
@@ -628,7 +641,7 @@ export class Journal {
    * closed (DAY_CLOSED), and for a day that has not begun (DAY_NOT_STARTED: closing it
    * would push every new order past it).
    */
-  closeDay(day: string, actor: Actor): ZReport {
+  closeDay(day: string, actor: Actor, trust?: TrustInForce): ZReport {
     assertDay(day);
     assertActor(actor);
     return this.transaction(`close business day ${day}`, () => {
@@ -649,7 +662,7 @@ export class Journal {
         }
         throw new TillError('DAY_UNRESOLVED', `cannot close ${day}: ${parts.join(' and ')}; resolve them first`, { field: 'date' });
       }
-      const report = toZReport(reconcileDay(this.db, day), at, actor);
+      const report = toZReport(reconcileDay(this.db, day), at, actor, trust);
       this.insertClosedDay.run(day, at, actor, JSON.stringify(report));
       this.insertEvent.run(null, at, actor, 'day_closed', null, null, detailText({ day, orders: report.orderCount }));
       return report;

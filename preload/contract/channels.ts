@@ -127,11 +127,11 @@ export const CHANNEL_ACCESS: { readonly [C in Channel]: Access } = {
 };
 
 /**
- * Settings settings.set refuses (SETTING_TERMINAL_ONLY): whether money moves is changed
- * with `till config set` at the till's terminal, never from a screen. The screens list them
- * read-only.
+ * Settings settings.set refuses (SETTING_TERMINAL_ONLY): whether money moves, and what
+ * proves a payment (the gateway's address, its CA and pins), are changed with `till config
+ * set` at the till's terminal, never from a screen. The screens list them read-only.
  */
-export const TERMINAL_ONLY_SETTINGS: readonly string[] = Object.freeze(['profile.mode']);
+export const TERMINAL_ONLY_SETTINGS: readonly string[] = Object.freeze(['profile.mode', 'gateway.baseUrl', 'gateway.caFile', 'gateway.pinSha256']);
 
 export const CHANNELS: readonly Channel[] = Object.freeze(Object.keys(CHANNEL_ACCESS) as Channel[]);
 

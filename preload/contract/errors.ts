@@ -29,6 +29,8 @@ export const ROUTER_ERROR_CODES = {
   pinSetupCodeInvalid: 'PIN_SETUP_CODE_INVALID',
   /** settings.set named a key only the `till` command at the terminal may change (profile.mode); `field` names it. */
   terminalOnly: 'SETTING_TERMINAL_ONLY',
+  /** keys.generate {replace} or keys.importAlipay from a screen: done with `till keys` at the terminal. */
+  keysTerminalOnly: 'KEYS_TERMINAL_ONLY',
   /** Something failed that has no code of its own; the message says no more than that. */
   internal: 'INTERNAL',
 } as const;

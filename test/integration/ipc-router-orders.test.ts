@@ -4,6 +4,7 @@
 // CSV and close of day; settings and keys; and at the end, no key material, PIN or frozen
 // body in anything a screen or the log received.
 import assert from 'node:assert/strict';
+import { SECRET_ACCOUNTS, createKeychain } from '../../native/keychain';
 import { after, before, describe, test } from 'node:test';
 import type { OrderView, RefundView, TillEvent } from '../../preload/contract';
 import { fingerprint } from '../../main/config/key-material';
@@ -194,8 +195,13 @@ if (insideKeyringSession(__filename, 'router order tests')) {
       await supervisor.fails('keys.generate', {}, 'KEY_EXISTS', 'merchantPrivateKey');
     });
 
-    test('a new merchant key reaches the embedded sandbox: the next sale still gets its QR', async () => {
-      const fresh = await supervisor.ok('keys.generate', { replace: true });
+    test('a first merchant key made on the screen reaches the embedded sandbox: the next sale still gets its QR', async () => {
+      // As on a till being installed, where the screen may make the first key (replacing
+      // one is the terminal's: cli-trust.test.ts).
+      await createKeychain(services.till.profile.id).delete(SECRET_ACCOUNTS.merchantPrivateKey);
+      services.till.vault.forget();
+      await supervisor.fails('keys.generate', { replace: true }, 'KEYS_TERMINAL_ONLY');
+      const fresh = await supervisor.ok('keys.generate', {});
       const before = (await supervisor.ok('keys.status', {})).merchantFingerprint;
       assert.equal(fresh.fingerprint, before);
       const order = await cashier.ok('order.create', { amountMinor: 150, cartId: 'after-new-key' });

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { TillError } from '../../errors';
+import { assertMerchantKeyReplaceable, auditedKeyChange } from '../../config/key-changes';
 import { SupervisorPin } from '../../config/supervisor-pin';
 import { parse } from '../args';
 import { readSecretLine } from '../read-secret';
@@ -47,7 +48,8 @@ export function run(ctx: CommandContext): Promise<number> {
     const { out } = ctx;
     switch (verb) {
       case 'generate': {
-        const info = await till.vault.generateMerchantKey({ replace });
+        if (replace) assertMerchantKeyReplaceable(till.journal);
+        const info = await auditedKeyChange(till.vault, till.journal, 'cli', 'merchantPrivateKey', () => till.vault.generateMerchantKey({ replace }));
         out.result({ ok: true, publicKeyPem: info.publicKeyPem, fingerprint: info.fingerprint });
         out.say(`New merchant key (fingerprint ${info.fingerprint}). Upload this public key to the Alipay portal:\n\n${info.publicKeyPem}`);
         return EXIT.ok;
@@ -55,7 +57,9 @@ export function run(ctx: CommandContext): Promise<number> {
       case 'import-private': {
         const file = positionals[0];
         if (!file) throw new UsageError(`usage: ${USAGE}`);
-        const info = await till.vault.importMerchantPrivateKey(readKeyFile(file, 'merchantPrivateKey'), { replace });
+        const pem = readKeyFile(file, 'merchantPrivateKey');
+        if (replace) assertMerchantKeyReplaceable(till.journal);
+        const info = await auditedKeyChange(till.vault, till.journal, 'cli', 'merchantPrivateKey', () => till.vault.importMerchantPrivateKey(pem, { replace }));
         out.result({ ok: true, fingerprint: info.fingerprint });
         out.say(`Merchant private key stored in the OS keychain (fingerprint ${info.fingerprint}). You may now delete ${file}.`);
         return EXIT.ok;
@@ -63,7 +67,8 @@ export function run(ctx: CommandContext): Promise<number> {
       case 'import-alipay-public': {
         const file = positionals[0];
         if (!file) throw new UsageError(`usage: ${USAGE}`);
-        const info = await till.vault.importAlipayPublicKey(readKeyFile(file, 'alipayPublicKey'));
+        const pem = readKeyFile(file, 'alipayPublicKey');
+        const info = await auditedKeyChange(till.vault, till.journal, 'cli', 'alipayPublicKey', () => till.vault.importAlipayPublicKey(pem));
         out.result({ ok: true, fingerprint: info.fingerprint });
         out.say(`Alipay public key stored (fingerprint ${info.fingerprint}).`);
         return EXIT.ok;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { isDay, localDay } from '../../journal/business-day';
 import { dayCsv } from '../../journal/csv';
 import { reconcileDay, type DayReport } from '../../journal/reconcile';
+import type { TrustInForce } from '../../journal/z-report';
 import { TillError } from '../../errors';
 import { parse, stringOption } from '../args';
 import { EXIT, UsageError } from '../output';
@@ -22,6 +23,10 @@ export function printReport(say: (line: string) => void, report: DayReport): voi
   for (const c of report.currencies) {
     say(`  ${c.currency}: paid ${c.paid.count} = ${money(c.paid.amountMinor, c.currency)}, refunded ${c.refunded.count} = ${money(c.refunded.amountMinor, c.currency)}, net ${money(c.netMinor, c.currency)}`);
     say(`       cancelled ${c.cancelled.count}, failed ${c.failed.count}, unresolved ${c.unresolved.count} = ${money(c.unresolved.amountMinor, c.currency)}`);
+  }
+  const trust = (report as { trust?: TrustInForce }).trust;
+  if (trust !== undefined) {
+    say(`Keys in force: merchant ${trust.merchantKey ?? 'none'}, ${trust.mode === 'sandbox' ? 'sandbox gateway' : 'Alipay'} ${trust.gatewayKey ?? 'none'}; gateway ${trust.gatewayBaseUrl} (${trust.mode})`);
   }
   if (report.exceptions.length > 0) {
     say('Exceptions:');

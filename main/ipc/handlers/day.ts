@@ -1,3 +1,4 @@
+import { trustInForce } from '../../config/key-changes';
 import { localDay } from '../../journal/business-day';
 import { dayCsv } from '../../journal/csv';
 import { reconcileDay } from '../../journal/reconcile';
@@ -26,9 +27,9 @@ export const dayHandlers: HandlerTable<'day.reconcile' | 'day.close' | 'day.csv'
     const day = dayOf(request);
     return dayReportView(reconcileDay(ctx.till.journal, day), alarmsOf(ctx, day));
   },
-  'day.close': (ctx, request) => {
+  'day.close': async (ctx, request) => {
     const day = dayOf(request);
-    return dayReportView(ctx.till.journal.closeDay(day, 'supervisor'), alarmsOf(ctx, day));
+    return dayReportView(ctx.till.journal.closeDay(day, 'supervisor', await trustInForce(ctx.till)), alarmsOf(ctx, day));
   },
   'day.csv': (ctx, request) => {
     const day = dayOf(request);

@@ -1,11 +1,22 @@
+import { ROUTER_ERROR_CODES } from '../../../preload/contract';
+import { auditedKeyChange } from '../../config/key-changes';
 import { fingerprint } from '../../config/key-material';
+import { TillError } from '../../errors';
 import type { CallContext, HandlerTable } from '../call-context';
 import { keyStatusView } from '../views';
 
 /**
  * The merchant key pair and Alipay's public key, in the keychain. Only public halves and
- * fingerprints come back; the private key never leaves the main process.
+ * fingerprints come back; the private key never leaves the main process. A screen may make
+ * the first merchant key of a till being installed; replacing it and importing Alipay's
+ * key are done at the terminal (`till keys generate --replace`, `import-alipay-public`),
+ * where they are journaled and raise an alarm (docs/architecture.md, "Who may change what
+ * the till trusts").
  */
+
+function terminalOnly(what: string, command: string): TillError {
+  return new TillError(ROUTER_ERROR_CODES.keysTerminalOnly, `${what} is done at the till's terminal, not from a screen: run \`${command}\` there. Nothing was changed.`);
+}
 
 async function keyStatus(ctx: CallContext) {
   const view = keyStatusView(await ctx.till.vault.status(), ctx.till.sandbox());
@@ -19,7 +30,8 @@ async function keyStatus(ctx: CallContext) {
 export const keyHandlers: HandlerTable<'keys.status' | 'keys.generate' | 'keys.publicKey' | 'keys.importAlipay'> = {
   'keys.status': keyStatus,
   'keys.generate': async (ctx, { replace }) => {
-    const info = await ctx.till.vault.generateMerchantKey({ replace: replace === true });
+    if (replace === true) throw terminalOnly('Replacing the merchant key', 'till keys generate --replace');
+    const info = await auditedKeyChange(ctx.till.vault, ctx.till.journal, 'supervisor', 'merchantPrivateKey', () => ctx.till.vault.generateMerchantKey());
     await ctx.hooks.merchantKeyChanged?.();
     ctx.statusChanged();
     return { publicKeyPem: info.publicKeyPem, fingerprint: info.fingerprint };
@@ -28,9 +40,7 @@ export const keyHandlers: HandlerTable<'keys.status' | 'keys.generate' | 'keys.p
     const publicKeyPem = await ctx.till.vault.merchantPublicKeyPem();
     return { publicKeyPem, fingerprint: fingerprint(publicKeyPem) };
   },
-  'keys.importAlipay': async (ctx, { pem }) => {
-    await ctx.till.vault.importAlipayPublicKey(pem);
-    ctx.statusChanged();
-    return keyStatus(ctx);
+  'keys.importAlipay': () => {
+    throw terminalOnly("Importing Alipay's public key", 'till keys import-alipay-public FILE');
   },
 };

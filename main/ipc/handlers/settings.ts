@@ -6,9 +6,11 @@ import { settingView } from '../views';
 
 /**
  * The till's configuration, as `till config list / set` reads and writes it: all values
- * checked before any is saved. Whether money moves (profile.mode) is listed but not
- * settable here: a screen session is not proof enough that someone at the till meant it,
- * so that change is made with `till config set` at the terminal (issue 11).
+ * checked before any is saved. Whether money moves (profile.mode) and what proves a
+ * payment (gateway.baseUrl, caFile, pinSha256) are listed but not settable here: a screen
+ * session is not proof enough that someone at the till meant it, so those changes are made
+ * with `till config set` at the terminal (docs/architecture.md, "Who may change what the
+ * till trusts").
  */
 
 function refuseTerminalOnly(values: Readonly<Record<string, string>>): void {

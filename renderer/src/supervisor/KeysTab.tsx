@@ -2,12 +2,8 @@ import { useCallback, useState } from 'react';
 import type { KeyStatusView, PublicKeyView, TillErrorView } from '../../../preload/contract';
 import { useTill } from '../app/till-context';
 import { useI18n } from '../i18n/i18n-context';
-import { ConfirmButton } from '../ui/ConfirmButton';
 import { ErrorNote, OkNote } from '../ui/ErrorNote';
 import { useLoad, useSupervisorCall } from './use-supervisor-call';
-
-/** A PEM public key is a few hundred bytes; this bounds what the textarea sends. */
-const MAX_PEM_CHARS = 16_384;
 
 function Flag({ ok, testId }: { ok: boolean | null; testId: string }) {
   const { t } = useI18n();
@@ -19,7 +15,11 @@ function Flag({ ok, testId }: { ok: boolean | null; testId: string }) {
   );
 }
 
-/** The merchant key pair (made in the keychain, never shown) and Alipay's public key. */
+/**
+ * The merchant key pair (made in the keychain, never shown) and Alipay's public key. A
+ * screen makes the first merchant key only; replacing it and importing Alipay's key are
+ * done at the terminal (docs/architecture.md, "Who may change what the till trusts").
+ */
 export function KeysTab() {
   const call = useSupervisorCall();
   const { refreshStatus } = useTill();
@@ -27,14 +27,13 @@ export function KeysTab() {
   const load = useCallback(() => call('keys.status', {}), [call]);
   const keys = useLoad<KeyStatusView>(load);
   const [publicKey, setPublicKey] = useState<PublicKeyView | null>(null);
-  const [pem, setPem] = useState('');
   const [error, setError] = useState<TillErrorView | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  async function generate(replace: boolean): Promise<void> {
+  async function generate(): Promise<void> {
     setBusy(true);
-    const result = await call('keys.generate', replace ? { replace: true } : {});
+    const result = await call('keys.generate', {});
     setBusy(false);
     setError(result.ok ? null : result.error);
     if (result.ok) {
@@ -49,19 +48,6 @@ export function KeysTab() {
     const result = await call('keys.publicKey', {});
     setError(result.ok ? null : result.error);
     if (result.ok) setPublicKey(result.value);
-  }
-
-  async function importAlipay(): Promise<void> {
-    setBusy(true);
-    const result = await call('keys.importAlipay', { pem: pem.trim() });
-    setBusy(false);
-    setError(result.ok ? null : result.error);
-    if (result.ok) {
-      setPem('');
-      setNotice(t('keys.imported'));
-      keys.reload();
-      await refreshStatus();
-    }
   }
 
   const status = keys.data;
@@ -101,10 +87,8 @@ export function KeysTab() {
         </table>
       )}
       <div className="actions">
-        {status !== null && status.merchantKeyPresent ? (
-          <ConfirmButton label={t('keys.replace')} testId="keys-generate" disabled={busy} onConfirm={() => void generate(true)} />
-        ) : (
-          <button type="button" className="btn btn-primary" data-testid="keys-generate" disabled={busy || status === null} onClick={() => void generate(false)}>
+        {status !== null && !status.merchantKeyPresent && (
+          <button type="button" className="btn btn-primary" data-testid="keys-generate" disabled={busy} onClick={() => void generate()}>
             {t('keys.generate')}
           </button>
         )}
@@ -121,21 +105,9 @@ export function KeysTab() {
           </p>
         </div>
       )}
-      <form
-        className="panel"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void importAlipay();
-        }}
-      >
-        <label className="field">
-          <span>{t('keys.importLabel')}</span>
-          <textarea className="pem" data-testid="keys-alipay-pem" rows={9} maxLength={MAX_PEM_CHARS} spellCheck={false} value={pem} placeholder="-----BEGIN PUBLIC KEY-----" onChange={(e) => setPem(e.target.value)} />
-        </label>
-        <button type="submit" className="btn btn-primary" data-testid="keys-import" disabled={busy || pem.trim() === ''}>
-          {t('keys.import')}
-        </button>
-      </form>
+      <p className="muted" data-testid="keys-terminal-only">
+        {t('keys.terminalOnly')}
+      </p>
     </div>
   );
 }
