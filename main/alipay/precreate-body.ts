@@ -1,62 +1,13 @@
 import { TillError } from '../errors';
 import { assertAmountMinor, assertCurrency, assertPriceMinor, toMoney, toPriceMoney } from './currency';
 import { describeIssue, validate } from './field-rules';
-import { MERCHANT_ID_PATTERN, preCreateBodyRule, type Site } from './schemas';
+import type { MerchantSetup, OrderItem, PreCreateInput } from './order-input';
+import { MERCHANT_ID_PATTERN, preCreateBodyRule } from './schemas';
 import { tradeInformation } from './trade-information';
 import { assertText, cutToUtf8Bytes, utf8Length } from './utf8-text';
 
-/** What the cashier (or the CLI) asks for. */
-export interface OrderItem {
-  name: string;
-  quantity: number;
-  unitPriceMinor: number;
-  category?: string;
-  subCategory?: string;
-}
-
-export interface PreCreateInput {
-  merchantTransId: string;
-  amountMinor: number;
-  currency: string;
-  title: string;
-  detail?: string;
-  items?: OrderItem[];
-}
-
-/** What the terminal knows about itself and its merchant (configuration). */
-export interface MerchantSetup {
-  merchantId: string;
-  seller: {
-    sellerId: string;
-    sellerMCC: string;
-    sellerName: string;
-    sellerEngName?: string;
-    storeId: string;
-    storeMCC: string;
-    storeName: string;
-    storeEngName?: string;
-    terminalId?: string;
-    operatorId?: string;
-  };
-  site: Site | string;
-  settleContractId?: string;
-  notifyUrl?: string;
-  merchantRedirectUrl?: string;
-  businessType?: string;
-  otherBusinessType?: string;
-  device?: DeviceFacts;
-}
-
-/** Facts about this machine for riskInfo.deviceInfo; gathered by the caller so this stays pure. */
-export interface DeviceFacts {
-  serialNo?: string;
-  deviceName?: string;
-  osName?: string;
-  osVersion?: string;
-  systemLanguage?: string;
-  timeZone?: string;
-  screenResolution?: string;
-}
+// The builder's input types live in order-input.ts (shared with trade-information.ts).
+export type { DeviceFacts, MerchantSetup, OrderItem, PreCreateInput } from './order-input';
 
 export interface BuiltBody {
   body: Record<string, unknown>;

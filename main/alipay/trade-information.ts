@@ -1,4 +1,4 @@
-import type { MerchantSetup, OrderItem } from './precreate-body';
+import type { MerchantSetup, OrderItem } from './order-input';
 import { cutToUtf8Bytes, utf8Length } from './utf8-text';
 
 /**

@@ -1,17 +1,12 @@
 #!/usr/bin/env node
 import { HELP } from './help';
-import { createOutput, EXIT, reportError, UsageError, type Output } from './output';
+import type { CommandContext } from './command-context';
+import { createOutput, EXIT, reportError, UsageError } from './output';
 
 /**
  * The `till` command. Commands load on demand so that `till --help` starts in well under
  * the 300 ms a terminal installer will tolerate.
  */
-
-export interface CommandContext {
-  args: string[];
-  dataDir: string | undefined;
-  out: Output;
-}
 
 type CommandModule = { run(ctx: CommandContext): Promise<number> };
 

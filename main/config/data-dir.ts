@@ -84,6 +84,9 @@ export interface OpenTillDatabaseOptions {
  * profile exists, its mode (sandbox or live) stored. Database failures come out as TillErrors with the same codes
  * (DATA_DIR_UNWRITABLE, DATABASE_CORRUPT, DATABASE_TOO_NEW, MIGRATION_FAILED, …).
  */
+/** The till's SQLite database as folders above config see it (they do not import native/). */
+export type TillDatabase = SqliteDatabase;
+
 export function openTillDatabase(dataDir: string, options: OpenTillDatabaseOptions = {}): SqliteDatabase {
   const readonly = options.readonly === true;
   const dir = readonly ? path.resolve(dataDir) : ensureDataDir(dataDir);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { contentTypeOf } from '../web/content-types';
-import { staticPathSegments } from '../web/static-path';
+import { contentTypeOf } from '../serve/content-types';
+import { staticPathSegments } from '../serve/static-path';
 import { isAppUrl } from './app-origin';
 import { CONTENT_SECURITY_POLICY, CSP_HEADER } from './content-security-policy';
 

@@ -1,7 +1,7 @@
 import type { Channel, ReplyOf, RequestOf } from '../../preload/contract';
 import type { ConnectionInfo } from './router-types';
 import type { AlarmRecord } from '../journal/types';
-import type { Till } from '../runtime/open-till';
+import type { RouterTill } from './router-till';
 import type { FirstAnswers } from './first-answers';
 import type { ConnectionThrottle, LockoutPolicy, SupervisorPin } from '../config/supervisor-pin';
 import type { SupervisorSession } from './supervisor-session';
@@ -17,7 +17,7 @@ export interface RouterHooks {
 }
 
 export interface RouterServices {
-  till: Till;
+  till: RouterTill;
   hooks?: RouterHooks;
   /** Where failures without a code are logged (never with a payload). Default: stderr. */
   log?: (line: string) => void;
@@ -28,7 +28,7 @@ export interface RouterServices {
 }
 
 export interface CallContext {
-  till: Till;
+  till: RouterTill;
   connection: { info: ConnectionInfo; session: SupervisorSession; pinThrottle: ConnectionThrottle };
   pin: SupervisorPin;
   devices: DevicesAccess;

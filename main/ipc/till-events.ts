@@ -4,7 +4,7 @@ import { DeviceConfigStore, hasEnabledDevices } from '../devices/device-config';
 import type { DeviceStatus } from '../devices/device-manager';
 import type { AlarmRecord, OrderRecord, RefundRecord } from '../journal/types';
 import type { ConnectivityStatus } from '../checkout/engine-types';
-import type { Till } from '../runtime/open-till';
+import type { RouterTill } from './router-till';
 import type { EventHub } from './event-hub';
 import { alarmView, connectivityView, deviceView, orderView, refundView } from './views';
 
@@ -33,7 +33,7 @@ export interface TillEvents {
 
 const FINE_STATES = new Set<DeviceView['state']>(['ready', 'busy']);
 
-export function wireTillEvents(till: Till, hub: EventHub, log: (line: string) => void): TillEvents {
+export function wireTillEvents(till: RouterTill, hub: EventHub, log: (line: string) => void): TillEvents {
   const detachers: Array<() => void> = [];
   const safely = (what: string, build: () => TillEvent) => {
     try {

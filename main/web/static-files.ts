@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
-import { contentTypeOf } from './content-types';
+import { contentTypeOf } from '../serve/content-types';
 import type { OwnHost } from './own-host';
 import { securityHeaders } from './security-headers';
-import { staticPathSegments } from './static-path';
+import { staticPathSegments } from '../serve/static-path';
 
 /**
  * Serves the renderer build read-only: GET and HEAD, files only, nothing outside the build

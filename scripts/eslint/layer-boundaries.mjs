@@ -23,7 +23,54 @@ export const RULES = {
   'native-packages-only-in-native': 'only native/ imports better-sqlite3, keytar and serialport (ABI handling lives there)',
   'react-only-in-renderer': 'React draws screens in the renderer; the main process never imports React',
   'no-test-imports': 'shipped code never depends on test/',
+  'main-layer-order': 'inside main/ dependencies point one way: a folder imports only the folders below it in the layer table',
+  'native-only-below': 'only the folders that own a native resource (journal, config, devices, runtime) import native/',
 };
+
+/**
+ * The layer table of main/ (docs/architecture.md, "Layers"), as VS Code's code-layering
+ * rule keeps theirs: each folder and what it may import inside main/. Files at main/'s
+ * root (errors.ts) are below every folder. The hosts and the CLI stand side by side on
+ * runtime and never import each other; what both hosts serve lives below them.
+ */
+const BASE = ['alipay', 'journal', 'config', 'checkout', 'devices'];
+const UNDER_HOSTS = [...BASE, 'ipc', 'runtime'];
+export const MAIN_LAYERS = {
+  alipay: [],
+  journal: ['alipay'],
+  config: ['alipay', 'journal'],
+  checkout: ['alipay', 'journal', 'config'],
+  devices: ['alipay', 'journal', 'config', 'checkout'],
+  ipc: BASE,
+  runtime: [...BASE, 'ipc'],
+  serve: [],
+  web: [...UNDER_HOSTS, 'serve'],
+  electron: [...UNDER_HOSTS, 'serve'],
+  // The CLI opens a till through runtime; it has no screens, so no router.
+  cli: [...BASE, 'runtime'],
+};
+
+/** main/ folders that own a native resource: the SQLite file, the keychain, the serial ports. */
+export const NATIVE_OWNERS = new Set(['journal', 'config', 'devices', 'runtime']);
+
+/** 'main/ipc/router.ts' -> 'ipc'; 'main/errors.ts' -> '' (main's root); anything else -> null. */
+function mainFolderOf(relPath) {
+  const parts = relPath.split('/');
+  if (parts[0] !== 'main') return null;
+  return parts.length > 2 ? parts[1] : '';
+}
+
+/** The layer-table rule an import inside main/ breaks, or null. */
+export function checkMainOrder(fromRel, target) {
+  const from = mainFolderOf(fromRel);
+  if (from === null || from === '' || target.kind !== 'file') return null;
+  if (target.layer === 'native') return NATIVE_OWNERS.has(from) ? null : 'native-only-below';
+  const to = mainFolderOf(target.rel);
+  if (to === null || to === '' || to === from) return null;
+  const allowed = MAIN_LAYERS[from];
+  // A folder missing from the table imports nothing of main/ until it is given a row.
+  return allowed !== undefined && allowed.includes(to) ? null : 'main-layer-order';
+}
 
 function toPosix(p) {
   return p.split(path.sep).join('/');
@@ -134,7 +181,8 @@ export const layerBoundaries = {
     function checkSpecifier(sourceNode) {
       const specifier = literalValue(sourceNode);
       if (specifier === null) return;
-      const rule = check(fromLayer, classifyTarget(specifier, filename, root));
+      const target = classifyTarget(specifier, filename, root);
+      const rule = check(fromLayer, target) ?? checkMainOrder(relFile, target);
       if (rule === null) return;
       context.report({
         node: sourceNode,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { staticPathSegments } from '../../main/web/static-path';
+import { staticPathSegments } from '../../main/serve/static-path';
 
 test('/ is the app; plain paths become segments; the query is not part of the path', () => {
   assert.deepEqual(staticPathSegments('/'), ['index.html']);

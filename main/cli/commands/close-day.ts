@@ -1,7 +1,7 @@
 import { trustInForce } from '../../config/key-changes';
 import { parse } from '../args';
 import { EXIT } from '../output';
-import type { CommandContext } from '../till';
+import type { CommandContext } from '../command-context';
 import { withTill } from '../with-till';
 import { dayOption, printReport } from './reconcile';
 

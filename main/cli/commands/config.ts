@@ -2,7 +2,7 @@ import { assertConfigKey, getConfig, listConfig, setConfig, unsetConfig } from '
 import { isTillError } from '../../errors';
 import type { Till } from '../../runtime/open-till';
 import { EXIT, UsageError } from '../output';
-import type { CommandContext } from '../till';
+import type { CommandContext } from '../command-context';
 import { withTill } from '../with-till';
 
 const USAGE = 'till config list | get KEY | set KEY VALUE | unset KEY';

@@ -1,10 +1,10 @@
-import { isSerialError, listSerialPorts, type SerialPortInfo } from '../../../native/serial';
+import { isSerialError, listSerialPorts, type SerialPortInfo } from '../../devices/serial-ports';
 import { parseDeviceField, type DeviceConfig, type DeviceInput, type DevicePatch } from '../../devices/device-config';
 import type { DeviceStatus, JobResult } from '../../devices/device-manager';
 import { TillError } from '../../errors';
 import { parse, requireOption, stringOption, type Options } from '../args';
 import { EXIT, UsageError, type Output } from '../output';
-import type { CommandContext } from '../till';
+import type { CommandContext } from '../command-context';
 import { withTill } from '../with-till';
 
 const USAGE = `till devices list

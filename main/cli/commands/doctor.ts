@@ -7,7 +7,7 @@ import type { Till } from '../../runtime/open-till';
 import { parse } from '../args';
 import { EXIT } from '../output';
 import { attemptLine } from '../render-attempt';
-import type { CommandContext } from '../till';
+import type { CommandContext } from '../command-context';
 import { withTill } from '../with-till';
 
 type Verdict = 'ok' | 'warn' | 'fail';

@@ -5,7 +5,7 @@ import { SupervisorPin } from '../../config/supervisor-pin';
 import { parse } from '../args';
 import { readSecretLine } from '../read-secret';
 import { EXIT, UsageError } from '../output';
-import type { CommandContext } from '../till';
+import type { CommandContext } from '../command-context';
 import { withTill } from '../with-till';
 
 const USAGE =

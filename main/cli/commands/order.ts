@@ -2,7 +2,7 @@ import { parse } from '../args';
 import { EXIT } from '../output';
 import { findOrder } from '../order-lookup';
 import { eventJson, eventLine, journaledAttemptJson, money, orderJson, orderLine } from '../render-order';
-import type { CommandContext } from '../till';
+import type { CommandContext } from '../command-context';
 import { withTill } from '../with-till';
 
 const USAGE = 'till order ID   (the merchantTransId or its last digits)';

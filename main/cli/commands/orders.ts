@@ -3,7 +3,7 @@ import { ORDER_STATES, type OrderState } from '../../journal/types';
 import { parse, stringOption } from '../args';
 import { EXIT, UsageError } from '../output';
 import { orderJson, orderLine } from '../render-order';
-import type { CommandContext } from '../till';
+import type { CommandContext } from '../command-context';
 import { withTill } from '../with-till';
 
 const USAGE = 'till orders [--date YYYY-MM-DD] [--state STATE] [--limit N]';

@@ -7,7 +7,7 @@ import { parse, requireOption, stringOption } from '../args';
 import { EXIT } from '../output';
 import { parseItem } from '../parse-items';
 import { journaledAttemptJson, money } from '../render-order';
-import type { CommandContext } from '../till';
+import type { CommandContext } from '../command-context';
 import { withTill } from '../with-till';
 
 const USAGE =

@@ -2,7 +2,7 @@ import { formatMinor } from '../../alipay/currency';
 import { parse } from '../args';
 import { UsageError } from '../output';
 import { attemptJson, attemptLine, exitFor } from '../render-attempt';
-import type { CommandContext } from '../till';
+import type { CommandContext } from '../command-context';
 import { withTill } from '../with-till';
 
 const USAGE = 'till query MERCHANT_TRANS_ID | till query --acquirement-id ID';

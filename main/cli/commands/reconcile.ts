@@ -7,7 +7,7 @@ import { TillError } from '../../errors';
 import { parse, stringOption } from '../args';
 import { EXIT, UsageError } from '../output';
 import { money } from '../render-order';
-import type { CommandContext } from '../till';
+import type { CommandContext } from '../command-context';
 import { withTill } from '../with-till';
 
 const USAGE = 'till reconcile [--date YYYY-MM-DD] [--csv FILE]';

@@ -4,7 +4,7 @@ import { parse, requireOption, stringOption } from '../args';
 import { EXIT } from '../output';
 import { findOrder } from '../order-lookup';
 import { money } from '../render-order';
-import type { CommandContext } from '../till';
+import type { CommandContext } from '../command-context';
 import { withTill } from '../with-till';
 
 const USAGE = 'till refund ID --amount 1.00 [--reason TEXT] [--key KEY]';

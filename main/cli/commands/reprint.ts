@@ -3,7 +3,7 @@ import { parse } from '../args';
 import { EXIT } from '../output';
 import { findOrder } from '../order-lookup';
 import { orderJson } from '../render-order';
-import type { CommandContext } from '../till';
+import type { CommandContext } from '../command-context';
 import { withTill } from '../with-till';
 
 const USAGE = 'till reprint ID   (the merchantTransId or its last digits)';

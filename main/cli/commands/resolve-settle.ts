@@ -3,7 +3,7 @@ import type { SettledAs } from '../../checkout/settle-by-hand';
 import { UsageError, EXIT } from '../output';
 import { findOrder } from '../order-lookup';
 import { orderJson, orderLine } from '../render-order';
-import type { CommandContext } from '../till';
+import type { CommandContext } from '../command-context';
 import { withTill } from '../with-till';
 
 export const SETTLE_USAGE = 'till resolve --settle ID --as cancelled|paid --reason TEXT';

@@ -2,7 +2,7 @@ import { isUnresolved } from '../../journal/types';
 import { parse, stringOption } from '../args';
 import { EXIT, UsageError } from '../output';
 import { orderLine } from '../render-order';
-import type { CommandContext } from '../till';
+import type { CommandContext } from '../command-context';
 import { withTill } from '../with-till';
 import { SETTLE_USAGE, settle } from './resolve-settle';
 

@@ -6,7 +6,7 @@ import { TillError } from '../../errors';
 import { ensureMerchantKey } from '../../runtime/till-services';
 import { parse, stringOption } from '../args';
 import { EXIT, UsageError } from '../output';
-import type { CommandContext } from '../till';
+import type { CommandContext } from '../command-context';
 import { withTill } from '../with-till';
 
 const USAGE = 'till sandbox [--port 8787] [--host 127.0.0.1] [--faults SPEC] [--tls-cert FILE --tls-key FILE] [--public-url URL]';

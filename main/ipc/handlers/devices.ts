@@ -1,5 +1,5 @@
 import type { DevicesView, SerialPortView } from '../../../preload/contract';
-import { listSerialPorts } from '../../../native/serial';
+import { listSerialPorts } from '../../devices/serial-ports';
 import { DISPLAY_PROTOCOLS } from '../../devices/device-config';
 import { PRINTER_PROFILES } from '../../devices/profiles';
 import type { CallContext, HandlerTable } from '../call-context';
