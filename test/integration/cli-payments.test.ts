@@ -691,7 +691,10 @@ if (insideKeyringSession(__filename, 'till CLI payment tests')) {
       assertKeys(doc, ['ok', 'report'], 'close-day');
       assert.equal(doc.ok, true);
       const report = doc.report as Doc;
-      assertKeys(report, [...REPORT_KEYS, 'closedBy'], 'Z report');
+      assertKeys(report, [...REPORT_KEYS, 'closedBy', 'trust'], 'Z report');
+      // What proved the day's payments (issue 11 §2): fingerprints and the gateway, no key material.
+      assertKeys(report.trust as Doc, ['gatewayBaseUrl', 'gatewayKey', 'merchantKey', 'mode'], 'Z report trust');
+      assert.doesNotMatch(JSON.stringify(report.trust), /BEGIN|PRIVATE/);
       assert.equal(report.closed, true);
       assert.equal(report.closedBy, 'cli');
       assert.equal(typeof report.closedAt, 'number');

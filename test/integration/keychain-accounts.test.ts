@@ -71,6 +71,7 @@ describe('naming contract', () => {
       merchantPrivateKey: 'merchant-private-key',
       alipayPublicKey: 'alipay-public-key',
       supervisorPinHash: 'supervisor-pin-hash',
+      supervisorPinSetupCode: 'supervisor-pin-setup-code',
       isvAccessToken: 'isv-access-token',
       sandboxGatewayPrivateKey: 'sandbox-gateway-private-key',
     });

@@ -5,7 +5,7 @@ import { buildPreCreateBody, type MerchantSetup } from '../../main/alipay/precre
 import { openTillDatabase, tillDatabasePath } from '../../main/config/data-dir';
 import { Journal } from '../../main/journal/journal';
 import { migrations } from '../../main/journal/migrations';
-import { packText, unpackText } from '../../main/journal/packed-text';
+import { packText, unpackText } from '../../main/journal/storage/packed-text';
 import { reconcileDay } from '../../main/journal/reconcile';
 import { reverseText } from '../../main/journal/trans-id';
 import type { OrderRecord } from '../../main/journal/types';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { buildPreCreateBody, type MerchantSetup, type OrderItem } from '../../main/alipay/precreate-body';
-import { bodyFacts, extraOf, orderFacts, plainItems, type OrderFacts } from '../../main/journal/order-body';
+import { bodyFacts, extraOf, orderFacts, plainItems, type OrderFacts } from '../../main/journal/storage/order-body';
 import { count, openJournal, orderInput } from './journal-kit';
 
 const SETUP: MerchantSetup = {

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { readResponse } from '../../main/alipay/read-response';
 import { signedResponse } from '../../main/alipay/sandbox/signed-response';
-import { packAgainstReference, packAnswer, packText, referenceDictionary, unpackText } from '../../main/journal/packed-text';
+import { packAgainstReference, packAnswer, packText, referenceDictionary, unpackText } from '../../main/journal/storage/packed-text';
 import { attempt, openJournal, orderIn } from './journal-kit';
 
 describe('packed text (bodies and gateway answers)', () => {

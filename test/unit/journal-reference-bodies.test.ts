@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { buildPreCreateBody, type MerchantSetup } from '../../main/alipay/precreate-body';
-import { packText } from '../../main/journal/packed-text';
+import { packText } from '../../main/journal/storage/packed-text';
 import type { NewOrder } from '../../main/journal/types';
 import { count, errorOf, openJournal, orderInput } from './journal-kit';
 

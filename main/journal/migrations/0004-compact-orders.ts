@@ -1,6 +1,6 @@
 import type { Migration } from '../../../native/sqlite';
-import { bodyFacts, plainItems, withQuantities } from '../order-body';
-import { unpackText } from '../packed-text';
+import { bodyFacts, plainItems, withQuantities } from '../storage/order-body';
+import { unpackText } from '../storage/packed-text';
 
 /**
  * A smaller journal (issue 3: ≤ 2 KB per order at a million orders), converted in place.

@@ -1,6 +1,6 @@
 import { orderFacts } from './order-body';
 import { unpackText, type PackedText, type UnpackContext } from './packed-text';
-import type { Actor, AlarmKind, AlarmRecord, AttemptRecord, EventRecord, OrderRecord, OrderState, RefundRecord, RefundState } from './types';
+import type { Actor, AlarmKind, AlarmRecord, AttemptRecord, EventRecord, OrderRecord, OrderState, RefundRecord, RefundState } from '../types';
 
 /** Rows as SQLite hands them back (snake_case, 0/1 for booleans, JSON as text). */
 

@@ -1,4 +1,4 @@
-import type { OrderItemRecord, OrderRecord } from './types';
+import type { OrderItemRecord, OrderRecord } from '../types';
 
 /**
  * An order's title, detail and items are what its frozen preCreate body says

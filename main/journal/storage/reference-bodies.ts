@@ -1,4 +1,4 @@
-import type { SqliteDatabase, SqliteStatement } from '../../native/sqlite';
+import type { SqliteDatabase, SqliteStatement } from '../../../native/sqlite';
 import { packAgainstReference, packText, referenceDictionary, storedLength, type PackedText } from './packed-text';
 
 /**
