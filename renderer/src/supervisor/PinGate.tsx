@@ -70,16 +70,17 @@ export function PinGate({ pinSet }: { pinSet: boolean }) {
       <div className="pin-gate" data-testid="pin-setup">
         <p className="muted">{t('pin.setupIntro')}</p>
         {code === null ? (
-          <PinPad
-            title={t('pin.setupCode')}
-            submitLabel={t('common.next')}
-            onSubmit={(entered) => void setup(entered)}
-            lockedUntil={lockEnd}
-            busy={busy}
-            minDigits={SETUP_CODE_DIGITS}
-            maxDigits={SETUP_CODE_DIGITS}
-            testId="pin-setup-code"
-          />
+          <div data-testid="pin-setup-code">
+            <PinPad
+              title={t('pin.setupCode')}
+              submitLabel={t('common.next')}
+              onSubmit={(entered) => void setup(entered)}
+              lockedUntil={lockEnd}
+              busy={busy}
+              minDigits={SETUP_CODE_DIGITS}
+              maxDigits={SETUP_CODE_DIGITS}
+            />
+          </div>
         ) : (
           <PinPad
             title={firstPin === null ? t('pin.setupFirst') : t('pin.setupRepeat')}

@@ -17,7 +17,6 @@ export function PinPad({
   busy,
   minDigits = PIN_MIN,
   maxDigits = PIN_MAX,
-  testId = 'pin-pad',
 }: {
   title: string;
   submitLabel: string;
@@ -27,7 +26,6 @@ export function PinPad({
   /** A new PIN needs more digits than a login; a setup code has exactly 8. */
   minDigits?: number;
   maxDigits?: number;
-  testId?: string;
 }) {
   const { t } = useI18n();
   const [pin, setPin] = useState('');
@@ -71,7 +69,7 @@ export function PinPad({
   });
 
   return (
-    <div className="panel pin-pad" data-testid={testId}>
+    <div className="panel pin-pad" data-testid="pin-pad">
       <h2>{title}</h2>
       <p className="pin-display" data-testid="pin-display" data-length={pin.length} aria-label={t('pin.entered', { count: pin.length })}>
         {'●'.repeat(pin.length) + '○'.repeat(Math.max(0, 4 - pin.length))}
