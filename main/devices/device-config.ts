@@ -1,5 +1,6 @@
 import type { SqliteDatabase } from '../../native/sqlite';
 import { TillError } from '../errors';
+import { devicePathProblem } from './device-path';
 import type { DisplayProtocol } from './display';
 import { PRINTER_PROFILES } from './profiles';
 
@@ -71,6 +72,8 @@ export function validateDevice(device: Omit<DeviceConfig, 'updatedAt'>): Omit<De
   if (typeof device.path !== 'string' || device.path.trim() === '' || device.path.length > 256 || /[\u0000-\u001f]/.test(device.path)) {
     throw invalid('path', `path must be the serial port's name, e.g. /dev/ttyUSB0 or COM3, got ${JSON.stringify(device.path)}`);
   }
+  const problem = devicePathProblem(device.path);
+  if (problem !== undefined) throw invalid('path', problem);
   oneOf('baud', device.baud, BAUD_RATES);
   oneOf('dataBits', device.dataBits, [7, 8]);
   oneOf('parity', device.parity, PARITIES);

@@ -5,7 +5,7 @@ import { APP_SCHEME, APP_SCHEME_PRIVILEGES, CUSTOMER_PAGE_URL, TILL_PAGE_URL } f
 import { createAppProtocolHandler } from './app-protocol';
 import { followCustomerDisplay, type CustomerDisplayFollower } from './customer-display';
 import { EXPORT_FOLDER_NAME, saveExportsWithoutDialog } from './export-downloads';
-import { dataDirFromArgv } from './host-args';
+import { dataDirFromArgv, debugSwitches } from './host-args';
 import { hostPaths } from './host-paths';
 import { createIpcBridge } from './ipc-bridge';
 import { quitCleanly } from './quit-cleanly';
@@ -19,6 +19,13 @@ import { customerWindowOptions, tillWindowOptions } from './window-options';
 
 // The Electron host: wiring only. Every setting it applies is a tested function of its own.
 
+// A packaged till refuses debugging switches before anything else (host-args.ts).
+const refused = app.isPackaged ? debugSwitches(process.argv) : [];
+if (refused.length > 0) {
+  process.stderr.write(`Alipay Till: refusing to start with ${refused.map((s) => s.split('=', 1)[0]).join(', ')}: a packaged till takes no debugging switches.\n`);
+  app.exit(2);
+}
+
 // Both must happen before 'ready'.
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 app.enableSandbox();
@@ -26,7 +33,7 @@ guardEveryWebContents(app);
 
 let tillWindow: BrowserWindow | null = null;
 
-if (claimSingleInstance(app, () => bringToFront(tillWindow))) {
+if (refused.length === 0 && claimSingleInstance(app, () => bringToFront(tillWindow))) {
   app.whenReady().then(start).catch((error: unknown) => {
     dialog.showErrorBox('Alipay Till cannot start', error instanceof Error ? error.message : String(error));
     app.exit(1);

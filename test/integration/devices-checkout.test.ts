@@ -164,7 +164,8 @@ describe('devices wired to the checkout engine', { concurrency: 3 }, () => {
   });
 
   test('device trouble never stops a sale: no printer at the configured path, the display unplugged mid-sale — the order is paid, the failures are reported', async (t) => {
-    const missing = `/tmp/till-no-such-port-${process.pid}`;
+    // A device-style name (issue 11 §8) with nothing plugged in: a USB adapter not connected.
+    const missing = `/dev/ttyTILLMISSING${process.pid}`;
     const { h, till, display, displayPair, devices, jobs } = await rig(t, { printerPath: missing });
     const order = await till.create({ amountMinor: 990, currency: 'USD', title: 'Sandwich' });
     await till.waitState(order.id, 'AWAITING_PAYMENT');

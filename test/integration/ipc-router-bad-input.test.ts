@@ -100,7 +100,7 @@ if (insideKeyringSession(__filename, 'router bad-input tests')) {
       await supervisor.fails('settings.set', { values: { 'supervisor.pinFailures': '0' } }, 'CONFIG_UNKNOWN_KEY');
       await supervisor.fails('keys.generate', {}, 'KEY_EXISTS');
       await supervisor.fails('keys.importAlipay', { pem: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n' }, 'KEYS_TERMINAL_ONLY');
-      await supervisor.fails('devices.save', { device: { name: 'p1', role: 'printer', path: '/dev/null', baud: 1234 } }, 'CONFIG_INVALID', 'baud');
+      await supervisor.fails('devices.save', { device: { name: 'p1', role: 'printer', path: '/dev/ttyS9', baud: 1234 } }, 'CONFIG_INVALID', 'baud');
       await supervisor.fails('devices.test', { name: 'nothing' }, 'DEVICE_NOT_FOUND');
       await supervisor.fails('supervisor.setupPin', { code: '12345678', pin: '111111' }, 'PIN_ALREADY_SET');
       assert.equal(await stateOf(services), before);
