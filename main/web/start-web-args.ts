@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const START_WEB_USAGE = 'node dist/main/web/start-web.js [--data-dir DIR] [--port 0..65535] [--no-browser] [--customer-window]';
+export const START_WEB_USAGE = 'node dist/main/web/start-web.js [--data-dir DIR] [--port 0..65535] [--no-browser] [--customer-window] [--url-file FILE]';
 
 export interface StartWebArgs {
   dataDir: string | undefined;
@@ -8,6 +8,8 @@ export interface StartWebArgs {
   port: number;
   browser: boolean;
   customerWindow: boolean;
+  /** Where to write the screens' addresses (with their token), 0600, for a program that started the host. */
+  urlFile: string | undefined;
   help: boolean;
 }
 
@@ -25,6 +27,7 @@ export function parseStartWebArgs(argv: readonly string[]): StartWebArgs {
         port: { type: 'string' },
         'no-browser': { type: 'boolean' },
         'customer-window': { type: 'boolean' },
+        'url-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -42,6 +45,7 @@ export function parseStartWebArgs(argv: readonly string[]): StartWebArgs {
     port: Number(portText),
     browser: values['no-browser'] !== true,
     customerWindow: values['customer-window'] === true,
+    urlFile: values['url-file'],
     help: values.help === true,
   };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isTillError } from '../errors';
 import { startTillServices } from '../runtime/till-services';
 import { planBrowser } from './browser-plan';
+import { removeLaunchFiles, writeLaunchFile, writeUrlFile } from './launch-file';
 import { displayProblem, findChromium, launchChromium, runningAsRoot, type LaunchedChromium } from './chromium';
 import { parseStartWebArgs, START_WEB_USAGE, StartWebUsageError } from './start-web-args';
 import { defaultStaticDir } from './static-files';
@@ -57,9 +58,11 @@ async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
   let stopping = false;
+  const launchDir = path.join(services.till.dataDir, 'chromium', 'launch');
   const shutDown = async (): Promise<void> => {
     stopping = true;
     await Promise.all(windows.map((window) => window.close()));
+    removeLaunchFiles(launchDir);
     await web.close();
     await services.close();
   };
@@ -68,10 +71,14 @@ async function main(argv: readonly string[]): Promise<number> {
     if (!fs.existsSync(path.join(defaultStaticDir(), 'index.html'))) {
       warn(`the renderer build is missing (${defaultStaticDir()}): run npm run build`);
     }
-    const parts = [`Till: ${web.url}`, `Customer display: ${web.customerUrl}`];
+    // The token is printed only to a person at a terminal; a service's journal keeps stdout.
+    const shown = process.stdout.isTTY === true ? { till: web.url, customer: web.customerUrl } : { till: `${web.origin}/`, customer: `${web.origin}/#/customer` };
+    const parts = [`Till: ${shown.till}`, `Customer display: ${shown.customer}`];
     if (services.sandboxUrl !== null) parts.push(`Sandbox gateway: ${services.sandboxUrl}`);
     say(parts.join('  '));
-    say(`ready ${web.url}`);
+    if (process.stdout.isTTY !== true) say('(the screens\' addresses carry a token: they are printed on a terminal, or written with --url-file FILE)');
+    if (args.urlFile !== undefined) writeUrlFile(args.urlFile, { till: web.url, customer: web.customerUrl, supervisor: web.supervisorUrl });
+    say(`ready ${shown.till}`);
 
     const plan = planBrowser({
       wanted: args.browser,
@@ -91,14 +98,15 @@ async function main(argv: readonly string[]): Promise<number> {
       for (const { name, window, logFile } of plan.windows) {
         let launched: LaunchedChromium;
         try {
-          launched = launchChromium(plan.executable, window, logFile);
+          // A launch page, so no token is on Chromium's command line (launch-file.ts).
+          launched = launchChromium(plan.executable, { ...window, url: writeLaunchFile(launchDir, name, window.url) }, logFile);
         } catch (error) {
           // Its profile or log could not be made: the till still serves its URL.
           warn(`the ${name} window could not be started: ${error instanceof Error ? error.message : String(error)}`);
           continue;
         }
         windows.push(launched);
-        if (name === 'till') tillWindowClosed = closedByUser(launched, web.url, logFile, () => stopping);
+        if (name === 'till') tillWindowClosed = closedByUser(launched, web.origin, logFile, () => stopping);
       }
     }
 

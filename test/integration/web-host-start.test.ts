@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { BRIDGE_PATH } from '../../preload/contract';
@@ -174,20 +175,28 @@ if (insideKeyringSession(__filename, 'web host start-up tests')) {
 
     test('--no-browser: prints the URLs and `ready <url>`, the bridge reaches the real router, SIGTERM ends it all with 0', async () => {
       const { dir, sandboxUrl } = await dataDir();
-      const run = startWeb(['--no-browser', '--port', '0', '--data-dir', dir], {});
-      const [, url] = await run.waitFor(/^ready (\S+)$/m);
-      const origin = new URL(url!).origin;
+      const urlFile = path.join(dir, 'urls.json');
+      const run = startWeb(['--no-browser', '--port', '0', '--data-dir', dir, '--url-file', urlFile], {});
+      const [, shown] = await run.waitFor(/^ready (\S+)$/m);
+      const origin = new URL(shown!).origin;
+      // On a pipe (a service's journal) no token is printed (issue 11 §3); --url-file has the addresses, 0600.
+      assert.equal(shown, `${origin}/`);
       const human = run.stdout().split('\n')[0]!;
-      assert.match(url!, /^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/);
-      assert.equal(human, `Till: ${url}  Customer display: ${origin}/#/customer?token=${/token=(\S+)/.exec(url!)![1]}  Sandbox gateway: ${sandboxUrl}`);
+      assert.equal(human, `Till: ${origin}/  Customer display: ${origin}/#/customer  Sandbox gateway: ${sandboxUrl}`);
+      assert.doesNotMatch(run.stdout() + run.stderr(), /token=/);
+      assert.equal(fs.statSync(urlFile).mode & 0o777, 0o600);
+      const urls = JSON.parse(fs.readFileSync(urlFile, 'utf8')) as { till: string; customer: string; supervisor: string };
+      const url = urls.till;
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/);
+      assert.equal(urls.customer, `${origin}/#/customer?token=${/token=(\S+)/.exec(url)![1]}`);
       assert.ok(!run.stdout().includes('Chromium not started'), '--no-browser asks for no browser');
 
-      const status = await bridgeCall(url!, 'till.status', {});
+      const status = await bridgeCall(url, 'till.status', {});
       assert.equal((status['result'] as { ok: boolean }).ok, true, JSON.stringify(status));
-      const unknown = await bridgeCall(url!, 'no.such.channel', {});
+      const unknown = await bridgeCall(url, 'no.such.channel', {});
       assert.equal((unknown['result'] as { error: { code: string } }).error.code, 'UNKNOWN_CHANNEL');
 
-      const port = Number(new URL(url!).port);
+      const port = Number(new URL(url).port);
       const sandboxPort = Number(new URL(sandboxUrl).port);
       assert.ok(await accepts(sandboxPort), 'the embedded gateway listens');
       assert.deepEqual(await stop(run, 'SIGTERM'), { code: 0, signal: null });
@@ -199,8 +208,10 @@ if (insideKeyringSession(__filename, 'web host start-up tests')) {
     test('one till app per data directory: a second host is refused naming the first, the `till` commands still run beside it; after a SIGKILL the next starts', async () => {
       const { dir } = await dataDir();
       const args = ['--no-browser', '--port', '0', '--data-dir', dir];
-      const first = startWeb(args, {});
-      const [, url] = await first.waitFor(/^ready (\S+)$/m);
+      const urlFile = path.join(dir, 'urls.json');
+      const first = startWeb([...args, '--url-file', urlFile], {});
+      await first.waitFor(/^ready (\S+)$/m);
+      const url = (JSON.parse(fs.readFileSync(urlFile, 'utf8')) as { till: string }).till;
       const second = startWeb(args, {});
       assert.deepEqual(await second.exit, { code: 1, signal: null }, second.stderr());
       const escapedDir = dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -215,7 +226,7 @@ if (insideKeyringSession(__filename, 'web host start-up tests')) {
       assert.equal(orders.status, 0, describeRun(orders));
       const doctor = JSON.parse((await till(['doctor', '--json'], { dataDir: dir })).stdout) as { checks: { name: string; detail: string }[] };
       assert.match(doctor.checks.find((c) => c.name === 'till app')?.detail ?? '', new RegExp(`^the web host \\(pid ${first.child.pid}, since [^)]+\\) is running on this data directory$`));
-      const status = await bridgeCall(url!, 'till.status', {});
+      const status = await bridgeCall(url, 'till.status', {});
       assert.equal((status['result'] as { ok: boolean }).ok, true, 'the first till still answers');
 
       // The kernel drops the lock with the process: a till killed by a power cut leaves none behind.
@@ -248,7 +259,7 @@ if (insideKeyringSession(__filename, 'web host start-up tests')) {
       const xvfb = await startXvfb();
       try {
         const run = startWeb(['--data-dir', dir, '--customer-window'], { DISPLAY: xvfb.display, TILL_CHROMIUM: '/usr/bin/chromium' });
-        const [, url] = await run.waitFor(/^ready (\S+)$/m);
+        await run.waitFor(/^ready (\S+)$/m);
         const profiles = path.join(path.resolve(dir), 'chromium');
         let browsers = new Map<number, string[]>();
         const deadline = Date.now() + 20_000;
@@ -258,12 +269,18 @@ if (insideKeyringSession(__filename, 'web host start-up tests')) {
         }
         const launched = [...browsers.values()];
         const appOf = (name: string) => launched.find((args) => args.includes(`--user-data-dir=${path.join(profiles, name)}`))?.find((arg) => arg.startsWith('--app='));
-        assert.equal(appOf('till'), `--app=${url}`);
-        assert.equal(appOf('customer'), `--app=${new URL(url!).origin}/#/customer?token=${/token=(\S+)/.exec(url!)![1]}`);
-        // Both pages open the bridge with the token they were given.
+        // No token on a command line (issue 11 §3): Chromium opens a 0600 launch page that sends it on.
+        const launchDir = path.join(profiles, 'launch');
+        assert.equal(appOf('till'), `--app=${pathToFileURL(path.join(launchDir, 'till.html')).href}`);
+        assert.equal(appOf('customer'), `--app=${pathToFileURL(path.join(launchDir, 'customer.html')).href}`);
+        assert.doesNotMatch(launched.flat().join(' '), /token=/);
+        for (const page of ['till.html', 'customer.html']) assert.equal(fs.statSync(path.join(launchDir, page)).mode & 0o777, 0o600);
+        assert.equal(fs.statSync(launchDir).mode & 0o777, 0o700);
+        // Both pages reach the bridge with the token the launch pages passed on.
         await run.waitFor(/bridge: ws#2 .* connected/, 'stderr', 30_000);
         assert.deepEqual(await stop(run, 'SIGTERM'), { code: 0, signal: null });
         assert.equal(chromiumPidsUnder(profiles).size, 0, 'every Chromium of the till is gone');
+        assert.equal(fs.existsSync(launchDir), false, 'the launch pages are removed with the host');
         assert.doesNotMatch(run.stderr(), /Chromium ended with/);
       } finally {
         await xvfb.close();

@@ -160,7 +160,9 @@ function childEnv(): NodeJS.ProcessEnv {
 }
 
 function startHost(dataDir: string, readyTimeoutMs: number): HostProcess {
-  const child = spawn(process.execPath, [START_WEB_JS, '--no-browser', '--port', '0', '--data-dir', dataDir], {
+  // The host prints no token on a pipe (issue 11 §3): it writes the screens' addresses here.
+  const urlFile = path.join(dataDir, 'screen-urls.json');
+  const child = spawn(process.execPath, [START_WEB_JS, '--no-browser', '--port', '0', '--data-dir', dataDir, '--url-file', urlFile], {
     cwd: ROOT,
     env: childEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -185,7 +187,7 @@ function startHost(dataDir: string, readyTimeoutMs: number): HostProcess {
       const m = /^ready (\S+)$/m.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve(m[1]!);
+        resolve((JSON.parse(fs.readFileSync(urlFile, 'utf8')) as { till: string }).till);
       }
     });
     child.once('error', (error) => {
