@@ -1,3 +1,4 @@
+import { TillError } from '../errors';
 import { isKnownCurrency } from './currency';
 import { parseRfc3339, isCalendarDate } from './rfc3339';
 import { textProblem, utf8Length } from './utf8-text';
@@ -223,4 +224,13 @@ function checkObject(value: unknown, rule: ObjectRule, path: string, issues: Fie
   }
   const refined = rule.refine?.(record);
   if (refined) issues.push({ ...refined, path: `${path}.${refined.path}` });
+}
+
+/** Every body the till sends (preCreate and its siblings) passes here: the first fault, by field. */
+export function checkBody(body: unknown, rule: ObjectRule): void {
+  const issues = validate(body, rule, 'body');
+  if (issues.length > 0) {
+    const first = issues[0]!;
+    throw new TillError('FIELD_INVALID', describeIssue(first), { field: first.path });
+  }
 }

@@ -1,6 +1,5 @@
-import { TillError } from '../errors';
 import { toMoney } from './currency';
-import { describeIssue, validate, type ObjectRule } from './field-rules';
+import { checkBody } from './field-rules';
 import { bodyRules } from './schemas';
 import { cutToUtf8Bytes, assertText } from './utf8-text';
 
@@ -9,14 +8,6 @@ import { cutToUtf8Bytes, assertText } from './utf8-text';
 export interface OrderRef {
   merchantTransId?: string;
   acquirementId?: string;
-}
-
-export function checkBody(body: unknown, rule: ObjectRule): void {
-  const issues = validate(body, rule, 'body');
-  if (issues.length > 0) {
-    const first = issues[0]!;
-    throw new TillError('FIELD_INVALID', describeIssue(first), { field: first.path });
-  }
 }
 
 export function lookupBodyText(merchantId: string, ref: OrderRef, api: 'payQuery' | 'payCancel'): string {

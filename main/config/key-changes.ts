@@ -3,7 +3,7 @@ import type { Journal } from '../journal/journal';
 import type { Actor } from '../journal/types';
 import type { TrustInForce } from '../journal/z-report';
 import { fingerprint } from './key-material';
-import type { KeyVault } from './keys';
+import type { KeyVault } from './key-vault';
 import { recordTrustEvent } from './trust-audit';
 
 /**

@@ -20,7 +20,7 @@ const SECRET_KEY_SEGMENT = /^(private[-_]?key|secret|client[-_]?secret|password|
 
 /**
  * String key/value access to the `settings` table. Typed configuration lives in
- * config-keys.ts on top of this; this layer only guarantees well-formed keys, string
+ * settings-schema.ts on top of this; this layer only guarantees well-formed keys, string
  * values and that nothing shaped like a secret is written to SQLite.
  */
 export class SettingsStore {

@@ -2,7 +2,7 @@ import { ROUTER_ERROR_CODES } from '../../preload/contract';
 import { TillError } from '../errors';
 import type { Journal } from '../journal/journal';
 import type { Actor } from '../journal/types';
-import type { KeyVault } from './keys';
+import type { KeyVault } from './key-vault';
 import { newSetupCode } from './pin-hash';
 import { ConnectionThrottle, LOCKOUT, type LockoutPolicy } from './pin-throttle';
 import type { SettingsStore } from './settings-store';

@@ -1,4 +1,4 @@
-import type { TillConfig } from '../config/config-keys';
+import type { TillConfig } from '../config/settings-schema';
 
 /** What the Electron host takes from the till's settings: kiosk mode and the customer window. */
 

@@ -1,7 +1,7 @@
 import type { CheckoutEngine } from '../checkout/engine';
-import type { TillConfig } from '../config/config-keys';
+import type { TillConfig } from '../config/settings-schema';
 import type { TillDatabase } from '../config/data-dir';
-import type { KeyVault } from '../config/keys';
+import type { KeyVault } from '../config/key-vault';
 import type { SettingsStore } from '../config/settings-store';
 import type { TillDevices } from '../devices/checkout-devices';
 import type { Journal } from '../journal/journal';

@@ -12,8 +12,8 @@ import type {
 } from '../../preload/contract';
 import { resultCodeInfo } from '../alipay/result-codes';
 import type { ConnectivityStatus } from '../checkout/engine-types';
-import type { ConfigListing } from '../config/config-keys';
-import type { KeyStatus } from '../config/keys';
+import type { ConfigListing } from '../config/settings-schema';
+import type { KeyStatus } from '../config/key-vault';
 import type { DeviceConfig } from '../devices/device-config';
 import type { DeviceStatus } from '../devices/device-manager';
 import type { DayReport } from '../journal/reconcile';

@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import * as net from 'node:net';
 import { startSandbox, type SandboxClient, type SandboxHandle } from '../alipay/sandbox/server';
 import { ensureDataDir, resolveDataDir } from '../config/data-dir';
-import type { KeyVault } from '../config/keys';
+import type { KeyVault } from '../config/key-vault';
 import { hasEnabledDevices } from '../devices/device-config';
 import { isTillError } from '../errors';
 import type { RouterServices } from '../ipc/call-context';

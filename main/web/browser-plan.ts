@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { TillConfig } from '../config/config-keys';
+import type { TillConfig } from '../config/settings-schema';
 import type { ChromiumFound, ChromiumWindow } from './chromium';
 
 /**

@@ -25,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { startSandbox, type FaultConfig, type SandboxHandle, type SandboxOrderRecord } from '../../main/alipay/sandbox/server';
-import { setConfigValues } from '../../main/config/config-keys';
+import { setConfigValues } from '../../main/config/settings-schema';
 import { openTillDatabase } from '../../main/config/data-dir';
 import { openTill } from '../../main/runtime/open-till';
 import type { SqliteDatabase } from '../../native/sqlite';

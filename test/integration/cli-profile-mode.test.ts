@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openTillDatabase } from '../../main/config/data-dir';
-import { KeyVault } from '../../main/config/keys';
+import { KeyVault } from '../../main/config/key-vault';
 import { Journal } from '../../main/journal/journal';
 import { createKeychain } from '../../native/keychain';
 import {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import * as net from 'node:net';
 import type { Channel, ReplyOf, RequestOf, Result, TillErrorView, TillEvent } from '../../preload/contract';
-import { setConfigValues } from '../../main/config/config-keys';
+import { setConfigValues } from '../../main/config/settings-schema';
 import { openTillDatabase } from '../../main/config/data-dir';
 import { SettingsStore } from '../../main/config/settings-store';
 import { SupervisorPin } from '../../main/config/supervisor-pin';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { startSandbox } from '../../main/alipay/sandbox/server';
-import { setConfig } from '../../main/config/config-keys';
+import { setConfig } from '../../main/config/settings-schema';
 import { openTillDatabase } from '../../main/config/data-dir';
 import { SettingsStore } from '../../main/config/settings-store';
 import { isTillError } from '../../main/errors';

@@ -31,7 +31,7 @@ interface Outcome {
 /** Runs every keychain entry point in the child and reports how each ended. */
 const CHILD = `
 const { createKeychain } = require(${JSON.stringify(path.join(root, 'native/keychain/index.ts'))});
-const { KeyVault } = require(${JSON.stringify(path.join(root, 'main/config/keys.ts'))});
+const { KeyVault } = require(${JSON.stringify(path.join(root, 'main/config/key-vault.ts'))});
 const secret = process.env.TEST_SECRET, pem = process.env.TEST_PEM;
 const steps = {
   get: (s) => s.get('merchant-private-key'),

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { KeyVault } from '../../main/config/keys';
+import { KeyVault } from '../../main/config/key-vault';
 import { isTillError } from '../../main/errors';
 import { SECRET_ACCOUNTS, createKeychain } from '../../native/keychain';
 

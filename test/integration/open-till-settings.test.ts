@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { setConfigValues } from '../../main/config/config-keys';
+import { setConfigValues } from '../../main/config/settings-schema';
 import { openTill } from '../../main/runtime/open-till';
 
 test('settingsChanged: a new gateway client after gateway.* changes, the same one otherwise; payment window updated', async (t) => {

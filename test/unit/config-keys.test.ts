@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { CONFIG_KEYS, getConfig, isSandboxProfile, listConfig, parseConfigValue, setConfig, setConfigValues, unsetConfig } from '../../main/config/config-keys';
+import { CONFIG_KEYS, getConfig, isSandboxProfile, listConfig, parseConfigValue, setConfig, setConfigValues, unsetConfig } from '../../main/config/settings-schema';
 import { openTillDatabase } from '../../main/config/data-dir';
 import { SettingsStore } from '../../main/config/settings-store';
 import { tillErrorOf } from '../support/till-error-of';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { openDatabase, type SqliteDatabase } from '../../native/sqlite';
-import { getConfig, setConfig, setConfigValues, unsetConfig } from '../../main/config/config-keys';
+import { getConfig, setConfig, setConfigValues, unsetConfig } from '../../main/config/settings-schema';
 import { ensureDataDir, openTillDatabase, tillDatabasePath } from '../../main/config/data-dir';
 import { ensureProfile } from '../../main/config/profile';
 import { migrations } from '../../main/journal/migrations';

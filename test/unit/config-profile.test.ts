@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { getConfig, listConfig, setConfig, unsetConfig } from '../../main/config/config-keys';
+import { getConfig, listConfig, setConfig, unsetConfig } from '../../main/config/settings-schema';
 import { openTillDatabase } from '../../main/config/data-dir';
 import { ensureProfile, generateTerminalId, readProfile, PROFILE_ID_KEY, type Profile } from '../../main/config/profile';
 import { SettingsStore } from '../../main/config/settings-store';

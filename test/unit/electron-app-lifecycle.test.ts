@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { getConfig, setConfigValues } from '../../main/config/config-keys';
+import { getConfig, setConfigValues } from '../../main/config/settings-schema';
 import { openTillDatabase } from '../../main/config/data-dir';
 import { SettingsStore } from '../../main/config/settings-store';
 import { dataDirFromArgv } from '../../main/electron/host-args';

@@ -65,7 +65,7 @@ const violations: Case[] = [
   { file: 'main/cli/commands/devices.ts', code: "import { listSerialPorts } from '../../../native/serial';\nexport { listSerialPorts };", rule: 'native-only-below' },
   { file: 'main/ipc/handlers/devices.ts', code: "import { listSerialPorts } from '../../../native/serial';\nexport { listSerialPorts };", rule: 'native-only-below' },
   { file: 'main/cli/commands/keys.ts', code: "import { SupervisorPin } from '../../ipc/supervisor-pin';\nexport { SupervisorPin };", rule: 'main-layer-order' },
-  { file: 'main/journal/x.ts', code: "import { KeyVault } from '../config/keys';\nexport { KeyVault };", rule: 'main-layer-order' },
+  { file: 'main/journal/x.ts', code: "import { KeyVault } from '../config/key-vault';\nexport { KeyVault };", rule: 'main-layer-order' },
   { file: 'main/alipay/x.ts', code: "export type { OrderRecord } from '../journal/types';", rule: 'main-layer-order' },
   { file: 'main/checkout/x.ts', code: "export const d = await import('../devices/device-manager');", rule: 'main-layer-order' },
   { file: 'main/serve/x.ts', code: "import { TillError } from '../ipc/error-view';\nexport { TillError };", rule: 'main-layer-order' },

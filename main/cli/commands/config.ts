@@ -1,4 +1,4 @@
-import { assertConfigKey, getConfig, listConfig, setConfig, unsetConfig } from '../../config/config-keys';
+import { assertConfigKey, getConfig, listConfig, setConfig, unsetConfig } from '../../config/settings-schema';
 import { isTillError } from '../../errors';
 import type { Till } from '../../runtime/open-till';
 import { EXIT, UsageError } from '../output';

@@ -1,5 +1,5 @@
 import { ROUTER_ERROR_CODES } from '../../../preload/contract';
-import { TERMINAL_ONLY_KEYS, listConfig, setConfigValues } from '../../config/config-keys';
+import { TERMINAL_ONLY_KEYS, listConfig, setConfigValues } from '../../config/settings-schema';
 import { TillError } from '../../errors';
 import type { HandlerTable } from '../call-context';
 import { settingView } from '../views';

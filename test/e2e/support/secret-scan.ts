@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { KeyVault } from '../../../main/config/keys';
+import { KeyVault } from '../../../main/config/key-vault';
 import { createKeychain, SECRET_ACCOUNTS } from '../../../native/keychain';
 import { profileIdOf, secretFragments, storedPrivateKeys } from '../../support/cli-runner';
 import type { WebTill } from '../../support/web-till';
