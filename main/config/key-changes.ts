@@ -50,12 +50,21 @@ export async function auditedKeyChange<T extends { fingerprint: string }>(
   return result;
 }
 
-/** The fingerprints and gateway in force, for the Z report (never key material). */
+/**
+ * The fingerprints and gateway in force, for the Z report (never key material). Closing a
+ * day is bookkeeping: it must not fail because the keychain cannot be read just then
+ * (locked, no Secret Service), so the keys are then recorded as unknown (null).
+ */
 export async function trustInForce(till: { vault: KeyVault; config(): { 'profile.mode': string; 'gateway.baseUrl': string }; sandbox(): boolean }): Promise<TrustInForce> {
-  const status = await till.vault.status();
   const config = till.config();
-  const gatewayKey = till.sandbox()
-    ? fingerprint((await till.vault.getSandboxGatewayPublicKey()).export({ type: 'spki', format: 'pem' }) as string)
-    : status.alipayPublicKey.fingerprint;
-  return { mode: config['profile.mode'], gatewayBaseUrl: config['gateway.baseUrl'], merchantKey: status.merchantPrivateKey.fingerprint, gatewayKey };
+  const known = { mode: config['profile.mode'], gatewayBaseUrl: config['gateway.baseUrl'] };
+  try {
+    const status = await till.vault.status();
+    const gatewayKey = till.sandbox()
+      ? fingerprint((await till.vault.getSandboxGatewayPublicKey()).export({ type: 'spki', format: 'pem' }) as string)
+      : status.alipayPublicKey.fingerprint;
+    return { ...known, merchantKey: status.merchantPrivateKey.fingerprint, gatewayKey };
+  } catch {
+    return { ...known, merchantKey: null, gatewayKey: null };
+  }
 }
