@@ -36,15 +36,18 @@ export async function readSecretLine(prompt: string): Promise<string> {
   }
 }
 
+/** All of stdin until it ends, as text (a piped secret, a key, a token). */
+export async function readAllStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 let piped: Promise<string[]> | undefined;
 
 /** Successive calls take successive lines, so a script can pipe the PIN twice. */
 async function readFirstLine(): Promise<string> {
-  piped ??= (async () => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8').split(/\r?\n/);
-  })();
+  piped ??= readAllStdin().then((text) => text.split(/\r?\n/));
   const lines = await piped;
   return (lines.shift() ?? '').trim();
 }

@@ -9,7 +9,8 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { SECRET_ACCOUNTS, isKeychainError, type SecretStore } from '../../native/keychain';
 import { TillError } from '../errors';
 import { fingerprint, generateRsaKeyPair, importPrivateKey, importPublicKey, keysMatch } from './key-material';
-import { PIN_FORMAT, SETUP_CODE_FORMAT, assertNewPinFormat, hashPin, pinMatches, type PinCheck } from './pin-hash';
+import { isValidPin, isValidSetupCode } from '../../preload/contract';
+import { assertNewPinFormat, hashPin, pinMatches, type PinCheck } from './pin-hash';
 
 export type { PinCheck } from './pin-hash';
 
@@ -229,7 +230,7 @@ export class KeyVault {
       await this.deletePinSetupCode();
       return 'expired';
     }
-    if (typeof code !== 'string' || !SETUP_CODE_FORMAT.test(code) || !(await pinMatches(code, stored.slice(cut + 1)))) return 'mismatch';
+    if (!isValidSetupCode(code) || !(await pinMatches(code, stored.slice(cut + 1)))) return 'mismatch';
     await this.deletePinSetupCode();
     return 'match';
   }
@@ -247,7 +248,7 @@ export class KeyVault {
     const stored = await this.read(SECRET_ACCOUNTS.supervisorPinHash);
     if (stored === null) return 'unset';
     // A value that cannot be a PIN is a mismatch, never an error that tells it apart.
-    if (typeof pin !== 'string' || !PIN_FORMAT.test(pin)) return 'mismatch';
+    if (!isValidPin(pin)) return 'mismatch';
     return (await pinMatches(pin, stored)) ? 'match' : 'mismatch';
   }
 

@@ -6,22 +6,18 @@
  * and are bounded on reading so a tampered entry cannot make a check allocate gigabytes.
  */
 import { randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
-import { NEW_PIN_MIN_DIGITS, PIN_SETUP_CODE_DIGITS } from '../../preload/contract';
+import { isValidNewPin, NEW_PIN_MIN_DIGITS, PIN_MAX_DIGITS, PIN_SETUP_CODE_DIGITS } from '../../preload/contract';
 import { TillError } from '../errors';
 
-/** What logs in: PINs set before issue 11 may be 4 or 5 digits. */
-export const PIN_FORMAT = /^[0-9]{4,12}$/;
-/** What may be set from now on (`supervisor.setupPin`, `changePin`, `till keys set-pin`). */
-const NEW_PIN_FORMAT = new RegExp(`^[0-9]{${NEW_PIN_MIN_DIGITS},12}$`);
-export const SETUP_CODE_FORMAT = new RegExp(`^[0-9]{${PIN_SETUP_CODE_DIGITS}}$`);
 const PIN_SCRYPT = { N: 2 ** 15, r: 8, p: 1, keyLength: 32 } as const;
 const PIN_HASH_PATTERN = /^scrypt\$(\d{1,8})\$(\d{1,2})\$(\d)\$([A-Za-z0-9+/]{22,}={0,2})\$([A-Za-z0-9+/]{43}=)$/;
 
 export type PinCheck = 'match' | 'mismatch' | 'unset';
 
 export function assertNewPinFormat(pin: string, field: string): void {
-  if (typeof pin !== 'string' || !NEW_PIN_FORMAT.test(pin)) {
-    throw new TillError('PIN_FORMAT', `A new supervisor PIN is ${NEW_PIN_MIN_DIGITS} to 12 digits.`, { field });
+  // The screens' schema's own rule (preload/contract), so the terminal and the screens agree.
+  if (!isValidNewPin(pin)) {
+    throw new TillError('PIN_FORMAT', `A new supervisor PIN is ${NEW_PIN_MIN_DIGITS} to ${PIN_MAX_DIGITS} digits.`, { field });
   }
 }
 

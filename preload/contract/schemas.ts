@@ -37,8 +37,19 @@ const NEW_PIN_PATTERN = /^[0-9]{6,12}$/;
 export const PIN_SETUP_CODE_DIGITS = 8;
 const PIN_SETUP_CODE_PATTERN = /^[0-9]{8}$/;
 
+/** A PIN that may log in (4 to 12 digits). */
 export function isValidPin(value: unknown): value is string {
   return typeof value === 'string' && PIN_PATTERN.test(value);
+}
+
+/** A PIN that may be set now (6 to 12 digits). */
+export function isValidNewPin(value: unknown): value is string {
+  return typeof value === 'string' && NEW_PIN_PATTERN.test(value);
+}
+
+/** The shape of a code from `till keys set-pin --code`. */
+export function isValidSetupCode(value: unknown): value is string {
+  return typeof value === 'string' && PIN_SETUP_CODE_PATTERN.test(value);
 }
 
 const ok = <T>(value: T): Check<T> => ({ ok: true, value });

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { LOCKOUT_SETTINGS } from '../../main/config/supervisor-pin';
-import { openTill } from '../../main/runtime/open-till';
-import { assertErrorDoc, describeRun, ensureBuilt, expectJson, insideKeyringSession, removeTempDirs, tempDir, till } from '../support/cli-runner';
+import type { Till } from '../../main/runtime/open-till';
+import { assertErrorDoc, describeRun, ensureBuilt, expectJson, insideKeyringSession, removeTempDirs, tempDir, till, inTill } from '../support/cli-runner';
 
 const PIN = '0582937146';
 
@@ -15,15 +15,8 @@ if (insideKeyringSession(__filename, 'till keys set-pin / unlock-pin')) {
   describe('till keys set-pin, set-pin --code, unlock-pin', () => {
     let dataDir: string;
     const run = (args: string[], input?: string) => till(args, { dataDir, input });
-    const inTill = async <T>(work: (t: ReturnType<typeof openTill>) => Promise<T> | T): Promise<T> => {
-      const opened = openTill({ dataDir });
-      try {
-        return await work(opened);
-      } finally {
-        await opened.close();
-      }
-    };
-    const pinAlarms = () => inTill((t) => t.journal.openAlarms().filter((a) => a.kind === 'SUPERVISOR_PIN').map((a) => a.code));
+    const inThisTill = <T>(work: (t: Till) => Promise<T> | T) => inTill(dataDir, work);
+    const pinAlarms = () => inThisTill((t) => t.journal.openAlarms().filter((a) => a.kind === 'SUPERVISOR_PIN').map((a) => a.code));
 
     before(() => {
       ensureBuilt();
@@ -43,7 +36,7 @@ if (insideKeyringSession(__filename, 'till keys set-pin / unlock-pin')) {
       assert.ok(!set.stdout.includes(PIN) && !set.stderr.includes(PIN), 'the PIN is never echoed');
       assert.equal(expectJson(await run(['keys', 'status', '--json']), 0).supervisorPinSet, true);
       assert.deepEqual(await pinAlarms(), ['SET_AT_TERMINAL']);
-      const check = await inTill((t) => t.vault.checkSupervisorPin(PIN));
+      const check = await inThisTill((t) => t.vault.checkSupervisorPin(PIN));
       assert.equal(check, 'match');
     });
 
@@ -61,7 +54,7 @@ if (insideKeyringSession(__filename, 'till keys set-pin / unlock-pin')) {
         assert.ok(ttl > 14 * 60_000 && ttl <= 15 * 60_000, `expires in 15 minutes (${ttl} ms)`);
       }
       const now = Date.now();
-      const results = await inTill(async (t) => [
+      const results = await inThisTill(async (t) => [
         await t.vault.takePinSetupCode(first.code as string, now),
         await t.vault.takePinSetupCode(second.code as string, now),
         await t.vault.takePinSetupCode(second.code as string, now),
@@ -69,18 +62,18 @@ if (insideKeyringSession(__filename, 'till keys set-pin / unlock-pin')) {
       assert.deepEqual(results, [first.code === second.code ? 'match' : 'mismatch', 'match', 'none']);
 
       const expired = expectJson(await run(['keys', 'set-pin', '--code', '--json']), 0);
-      assert.equal(await inTill((t) => t.vault.takePinSetupCode(expired.code as string, now + 16 * 60_000)), 'expired');
+      assert.equal(await inThisTill((t) => t.vault.takePinSetupCode(expired.code as string, now + 16 * 60_000)), 'expired');
       assert.deepEqual(await pinAlarms(), ['SET_AT_TERMINAL', 'RESET_AT_TERMINAL']);
     });
 
     test('unlock-pin ends a lockout and keeps the PIN; --code belongs to set-pin only', async () => {
       expectJson(await run(['keys', 'set-pin', '--json'], `${PIN}\n`), 0);
-      await inTill((t) => t.settings.setMany({ [LOCKOUT_SETTINGS.lockedUntil]: String(Date.now() + 3_600_000), [LOCKOUT_SETTINGS.lockouts]: '4' }));
+      await inThisTill((t) => t.settings.setMany({ [LOCKOUT_SETTINGS.lockedUntil]: String(Date.now() + 3_600_000), [LOCKOUT_SETTINGS.lockouts]: '4' }));
       assert.deepEqual(expectJson(await run(['keys', 'unlock-pin', '--json']), 0), { ok: true, wasLocked: true });
-      const after = await inTill((t) => [t.settings.get(LOCKOUT_SETTINGS.lockedUntil), t.settings.get(LOCKOUT_SETTINGS.lockouts)]);
+      const after = await inThisTill((t) => [t.settings.get(LOCKOUT_SETTINGS.lockedUntil), t.settings.get(LOCKOUT_SETTINGS.lockouts)]);
       assert.deepEqual(after, ['0', '0']);
-      assert.equal(await inTill((t) => t.vault.checkSupervisorPin(PIN)), 'match');
-      const events = await inTill((t) => t.db.prepare("SELECT kind FROM events WHERE kind LIKE 'supervisor_pin%' ORDER BY id").all() as { kind: string }[]);
+      assert.equal(await inThisTill((t) => t.vault.checkSupervisorPin(PIN)), 'match');
+      const events = await inThisTill((t) => t.db.prepare("SELECT kind FROM events WHERE kind LIKE 'supervisor_pin%' ORDER BY id").all() as { kind: string }[]);
       assert.deepEqual(
         events.map((e) => e.kind),
         ['supervisor_pin_set', 'supervisor_pin_reset', 'supervisor_pin_code_issued', 'supervisor_pin_code_issued', 'supervisor_pin_code_issued', 'supervisor_pin_set', 'supervisor_pin_unlocked'],

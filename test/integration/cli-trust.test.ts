@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openTill } from '../../main/runtime/open-till';
-import { assertErrorDoc, describeRun, ensureBuilt, expectJson, insideKeyringSession, removeTempDirs, startSandboxProcess, tempDir, till, type SandboxProcess } from '../support/cli-runner';
+import type { Till } from '../../main/runtime/open-till';
+import { assertErrorDoc, describeRun, ensureBuilt, expectJson, insideKeyringSession, removeTempDirs, startSandboxProcess, tempDir, till, type SandboxProcess, inTill } from '../support/cli-runner';
 import { makeTestCa } from '../support/test-ca';
 import { screen, setFirstPin, startServices, stateOf } from './ipc-kit';
 
@@ -20,21 +20,14 @@ if (insideKeyringSession(__filename, 'trust changes at the terminal')) {
     let dataDir: string;
     let sandbox: SandboxProcess;
     const run = (...args: string[]) => till(args, { dataDir });
-    const inTill = async <T>(work: (t: ReturnType<typeof openTill>) => T): Promise<T> => {
-      const opened = openTill({ dataDir });
-      try {
-        return work(opened);
-      } finally {
-        await opened.close();
-      }
-    };
+    const inThisTill = <T>(work: (t: Till) => Promise<T> | T) => inTill(dataDir, work);
     const trustEvents = () =>
-      inTill((t) =>
+      inThisTill((t) =>
         (t.db.prepare("SELECT kind, actor, detail FROM events WHERE kind IN ('trust_setting_changed', 'merchant_key_changed', 'alipay_key_changed') ORDER BY id").all() as { kind: string; actor: string; detail: string }[]).map(
           (e): Record<string, unknown> => ({ kind: e.kind, actor: e.actor, ...(JSON.parse(e.detail) as Record<string, unknown>) }),
         ),
       );
-    const trustAlarms = () => inTill((t) => t.journal.openAlarms().filter((a) => a.kind === 'TRUST').map((a) => a.code));
+    const trustAlarms = () => inThisTill((t) => t.journal.openAlarms().filter((a) => a.kind === 'TRUST').map((a) => a.code));
 
     before(async () => {
       ensureBuilt();
@@ -99,7 +92,7 @@ if (insideKeyringSession(__filename, 'trust changes at the terminal')) {
       const closed = await run('close-day');
       assert.equal(closed.status, 0, describeRun(closed));
       assert.match(closed.stdout, /Keys in force: merchant \S+, sandbox gateway \S+; gateway http\S+ \(sandbox\)/);
-      const z = await inTill((t) => {
+      const z = await inThisTill((t) => {
         const { day } = t.db.prepare('SELECT day FROM business_days').get() as { day: string };
         return t.journal.getZReport(day)!;
       });

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { openTillDatabase } from '../../main/config/data-dir';
 import { readProfile } from '../../main/config/profile';
 import { SettingsStore } from '../../main/config/settings-store';
+import { openTill, type Till } from '../../main/runtime/open-till';
 import { SECRET_ACCOUNTS, createKeychain } from '../../native/keychain';
 
 /**
@@ -532,5 +533,15 @@ export function assertDataDirFreeOf(dataDir: string, privateKeyTexts: readonly s
     if (!fs.statSync(file).isFile()) continue;
     const bytes = fs.readFileSync(file);
     for (const needle of needles) assert.equal(bytes.indexOf(needle), -1, `${file} contains private key material`);
+  }
+}
+
+/** Opens the till of `dataDir` in this process (as a `till` command would) for `work`, and closes it. */
+export async function inTill<T>(dataDir: string, work: (till: Till) => Promise<T> | T): Promise<T> {
+  const opened = openTill({ dataDir });
+  try {
+    return await work(opened);
+  } finally {
+    await opened.close();
   }
 }

@@ -3,7 +3,7 @@ import { TillError } from '../../errors';
 import { assertMerchantKeyReplaceable, auditedKeyChange } from '../../config/key-changes';
 import { SupervisorPin } from '../../config/supervisor-pin';
 import { parse } from '../args';
-import { readSecretLine } from '../read-secret';
+import { readAllStdin, readSecretLine } from '../read-secret';
 import { EXIT, UsageError } from '../output';
 import type { CommandContext } from '../command-context';
 import { withTill } from '../with-till';
@@ -31,12 +31,6 @@ async function readNewPin(): Promise<string> {
   return first;
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').trim();
-}
-
 export function run(ctx: CommandContext): Promise<number> {
   const [verb, ...rest] = ctx.args;
   // Refused before the till is opened: a mistyped verb must not create a data directory.
@@ -46,6 +40,7 @@ export function run(ctx: CommandContext): Promise<number> {
   if (values.code === true && verb !== 'set-pin') throw new UsageError(`--code is for set-pin; usage: ${USAGE}`);
   return withTill(ctx, async (till) => {
     const { out } = ctx;
+    const supervisorPin = () => new SupervisorPin(till.vault, till.settings, till.journal, Date.now);
     switch (verb) {
       case 'generate': {
         if (replace) assertMerchantKeyReplaceable(till.journal);
@@ -90,7 +85,7 @@ export function run(ctx: CommandContext): Promise<number> {
         return EXIT.ok;
       }
       case 'set-isv-token': {
-        await till.vault.setIsvToken(await readStdin());
+        await till.vault.setIsvToken((await readAllStdin()).trim());
         out.result({ ok: true });
         out.say('ISV access token stored in the OS keychain.');
         return EXIT.ok;
@@ -102,7 +97,7 @@ export function run(ctx: CommandContext): Promise<number> {
         return EXIT.ok;
       }
       case 'set-pin': {
-        const pin = new SupervisorPin(till.vault, till.settings, till.journal, Date.now);
+        const pin = supervisorPin();
         if (values.code === true) {
           const { code, expiresAt } = await pin.issueSetupCode();
           out.result({ ok: true, code, expiresAt: new Date(expiresAt).toISOString() });
@@ -115,7 +110,7 @@ export function run(ctx: CommandContext): Promise<number> {
         return EXIT.ok;
       }
       case 'reset-pin': {
-        const removed = await new SupervisorPin(till.vault, till.settings, till.journal, Date.now).reset();
+        const removed = await supervisorPin().reset();
         out.result({ ok: true, removed });
         out.say(
           removed
@@ -125,7 +120,7 @@ export function run(ctx: CommandContext): Promise<number> {
         return EXIT.ok;
       }
       case 'unlock-pin': {
-        const wasLocked = await new SupervisorPin(till.vault, till.settings, till.journal, Date.now).unlock();
+        const wasLocked = await supervisorPin().unlock();
         out.result({ ok: true, wasLocked });
         out.say(wasLocked ? 'The supervisor lockout is lifted; the PIN is unchanged.' : 'The supervisor screen was not locked; the count of wrong PINs is cleared.');
         return EXIT.ok;

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ROUTER_ERROR_CODES, type TillErrorView } from '../../../preload/contract';
+import { PIN_SETUP_CODE_DIGITS, ROUTER_ERROR_CODES, type TillErrorView } from '../../../preload/contract';
 import { useTill } from '../app/till-context';
 import { useI18n } from '../i18n/i18n-context';
 import { ErrorNote } from '../ui/ErrorNote';
@@ -12,8 +12,6 @@ import { PinPad } from './PinPad';
  * screen alone cannot make itself supervisor (docs/architecture.md, "Who may change what
  * the till trusts").
  */
-const SETUP_CODE_DIGITS = 8;
-
 export function PinGate({ pinSet }: { pinSet: boolean }) {
   const { call, refreshStatus } = useTill();
   const { t } = useI18n();
@@ -77,8 +75,8 @@ export function PinGate({ pinSet }: { pinSet: boolean }) {
               onSubmit={(entered) => void setup(entered)}
               lockedUntil={lockEnd}
               busy={busy}
-              minDigits={SETUP_CODE_DIGITS}
-              maxDigits={SETUP_CODE_DIGITS}
+              minDigits={PIN_SETUP_CODE_DIGITS}
+              maxDigits={PIN_SETUP_CODE_DIGITS}
             />
           </div>
         ) : (
