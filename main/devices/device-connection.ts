@@ -41,7 +41,7 @@ export async function ensureOpen(ctx: DeviceContext, slot: Slot): Promise<Serial
     throw new JobFailure('DEVICES_CLOSED', `device ${slot.name} was shut down`);
   }
   adopt(ctx, slot, conn);
-  const greeting = ctx.onOpen?.(config);
+  const greeting = ctx.onOpen(config);
   if (greeting && greeting.length > 0) {
     try {
       await conn.write(greeting);

@@ -77,7 +77,7 @@ export class DeviceManager extends EventEmitter<DeviceManagerEvents> {
       emitState: (status) => this.emitSafely('state', status),
       devices: () => this.options.devices(),
       open: (openOptions) => this.open(openOptions),
-      ...(options.onOpen ? { onOpen: options.onOpen } : {}),
+      onOpen: (device) => this.options.onOpen?.(device),
       statusTimeoutMs: this.statusTimeoutMs,
       statusPollMs: this.statusPollMs,
       reconnect: this.reconnect,

@@ -155,7 +155,8 @@ export interface DeviceContext {
   emitState(status: DeviceStatus): void;
   devices(): readonly DeviceConfig[];
   open(options: SerialOptions): Promise<SerialConnection>;
-  onOpen?: (device: DeviceConfig) => Uint8Array | undefined;
+  /** The options' onOpen, read and called as the options' own method when a port opens. */
+  onOpen(device: DeviceConfig): Uint8Array | undefined;
   statusTimeoutMs: number;
   statusPollMs: number;
   reconnect: { baseMs: number; maxMs: number };
