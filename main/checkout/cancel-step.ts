@@ -1,6 +1,7 @@
 import { isOrderNotFound } from '../alipay/result-codes';
 import type { OrderRecord } from '../journal/types';
 import type { EngineContext, StepResult } from './engine-context';
+import { orderWork } from './work-key';
 import { CLOSED_STATES, PAID, exchange, queryOrder, resultDetail, settleFromQuery } from './step-common';
 
 /**
@@ -32,10 +33,10 @@ export async function stepCancelling(ctx: EngineContext, order: OrderRecord): Pr
     ctx.move(order, 'CANCELLING', { state: 'CANCELLED' }, 'cancelled', resultDetail(attempt));
     return null;
   }
-  if (o.kind === 'U') return ctx.stalled(order.id, { unknown: true });
+  if (o.kind === 'U') return ctx.stalled(orderWork(order.id), { unknown: true });
   if (o.info.action === 'alarm') {
     ctx.raiseAlarm('CONFIG', o.result.resultCode, order.id, o.info.message);
-    return ctx.stalled(order.id);
+    return ctx.stalled(orderWork(order.id));
   }
   // Refused: most likely the customer paid meanwhile, or the gateway never had it. Ask; never assume.
   // Checked against the order's amount like every other query: this answer alone can turn
@@ -62,7 +63,7 @@ export async function stepCancelling(ctx: EngineContext, order: OrderRecord): Pr
     return null;
   }
   if (q.kind === 'F' && isOrderNotFound(q.result) && !hadSuccess(order)) return neverSeen(ctx, order, q.result.resultCode);
-  return ctx.stalled(order.id, { unknown: q.kind === 'U' });
+  return ctx.stalled(orderWork(order.id), { unknown: q.kind === 'U' });
 }
 
 /** A verified S ever reached this order: the gateway created it, whatever it says now. */

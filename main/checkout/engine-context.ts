@@ -3,6 +3,7 @@ import type { Attempt } from '../alipay/outcome';
 import type { Journal } from '../journal/journal';
 import type { Actor, AlarmKind, OrderPatch, OrderRecord, OrderState } from '../journal/types';
 import type { BackoffPolicy } from './backoff';
+import type { WorkKey } from './work-key';
 
 /** What the step functions may use; the engine provides it. */
 export interface EngineContext {
@@ -24,10 +25,10 @@ export interface EngineContext {
   /** A change that is not a state transition (unknownCount): journaled, and told to the screens ("checking…"). */
   note(orderId: number, patch: OrderPatch): OrderRecord;
   backoff(n: number): number;
-  /** Backoff for this order's next retry, growing with its consecutive unknown outcomes. */
-  retryDelay(orderId: number): number;
-  /** Counts consecutive unknown outcomes per order (reset by any definite answer). */
-  noteOutcome(orderId: number, unknown: boolean): void;
+  /** Backoff for this order's (or refund's) next retry, growing with its consecutive unknown outcomes. */
+  retryDelay(key: WorkKey): number;
+  /** Counts consecutive unknown outcomes per order or refund (reset by any definite answer). */
+  noteOutcome(key: WorkKey, unknown: boolean): void;
   /**
    * An answer that does not end the order (cancel refused, query open or F, a refund
    * refused as inconsistent): the delay before its next try. For definite answers it grows
@@ -35,7 +36,7 @@ export interface EngineContext {
    * minutes, and a NEEDS_REVIEW alarm is raised after `reviewAfter` of them; unknown
    * outcomes back off as retryDelay does (the connectivity banner speaks for those).
    */
-  stalled(key: number, options?: { unknown?: boolean; orderId?: number | null }): number;
+  stalled(key: WorkKey, options?: { unknown?: boolean; orderId?: number | null }): number;
 }
 
 export interface EngineSettings {
@@ -53,6 +54,10 @@ export interface EngineSettings {
   /** Waits after REQUEST_TRAFFIC_EXCEED_LIMIT, growing while the gateway keeps saying it. */
   trafficBackoff: BackoffPolicy;
   concurrency: number;
+  /** While an alarm stops sending (or a send waits for a configuration fix): how often a waiting order or refund looks again. */
+  blockedRecheckMs: number;
+  /** After a local failure in a step (keys unreadable, journal unwritable): the wait before it is tried again. */
+  localErrorRetryMs: number;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -65,7 +70,12 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   confirmNotFoundMs: 5_000,
   trafficBackoff: { baseMs: 2_000, maxMs: 300_000 },
   concurrency: 4,
+  blockedRecheckMs: 5_000,
+  localErrorRetryMs: 5_000,
 };
+
+/** What the till's settings may change in a running engine (engine.configure). */
+export type LiveEngineSettings = Pick<EngineSettings, 'paymentWindowMs' | 'pollIntervalMs'>;
 
 /** Delay until the next step, or null when the order needs nothing more. */
 export type StepResult = number | null;

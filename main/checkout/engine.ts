@@ -1,20 +1,23 @@
 import { EventEmitter } from 'node:events';
 import type { AlipayClient } from '../alipay/client';
 import type { Attempt } from '../alipay/outcome';
-import { buildPreCreateBody, type MerchantSetup } from '../alipay/precreate-body';
+import type { MerchantSetup } from '../alipay/precreate-body';
 import { refundBodyText } from '../alipay/sibling-bodies';
 import { TillError } from '../errors';
 import type { Journal } from '../journal/journal';
 import { isUnresolved, type Actor, type AlarmKind, type AlarmRecord, type OrderPatch, type OrderRecord, type OrderState, type RefundRecord } from '../journal/types';
 import { backoffDelay } from './backoff';
-import { DEFAULT_SETTINGS, type EngineContext, type EngineSettings, type StepResult } from './engine-context';
+import { cartOrder } from './cart-order';
+import { DEFAULT_SETTINGS, type EngineContext, type EngineSettings, type LiveEngineSettings, type StepResult } from './engine-context';
 import type { CartInput, ConnectivityStatus, EngineEvents } from './engine-types';
 import { stepOrder } from './order-steps';
 import { stepRefund } from './refund-steps';
 import { IntegrityWatch } from './integrity-watch';
 import { refundAgain, refundIdFor } from './refund-key';
 import { settleByHand, type SettledAs } from './settle-by-hand';
-import { waitForOrder } from './wait-for-order';
+import { OrderWatch, type WatchOptions } from './order-watch';
+import { orderWork, readWorkKey, refundWork, type WorkKey } from './work-key';
+import { TrafficLimit } from './traffic-limit';
 import { WorkQueue } from './work-queue';
 
 /**
@@ -38,37 +41,41 @@ export interface EngineOptions {
 const OFFLINE_REASONS = new Set(['unreachable', 'timeout', 'dropped', 'tls', 'http_status']);
 const BLOCKING_ALARMS = new Set<AlarmKind>(['CONFIG', 'REPEAT_INCONSISTENT']);
 
+/** How often engine.waitFor reads the journal for moves made by another process. */
+const WAIT_REREAD_MS = 250;
+
 export class CheckoutEngine extends EventEmitter<EngineEvents> {
-  readonly settings: EngineSettings;
+  private readonly current: EngineSettings;
   private readonly journal: Journal;
   private readonly queue: WorkQueue;
-  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly watch: OrderWatch;
+  private readonly timers = new Map<WorkKey, NodeJS.Timeout>();
   private readonly deadlines = new Map<number, number>();
-  private readonly failures = new Map<number, number>();
-  /** Per order (or refund, negative): definite answers that did not end it, since this process began. */
-  private readonly stalls = new Map<number, number>();
-  /** REQUEST_TRAFFIC_EXCEED_LIMIT answers in a row, whatever order they were for. */
-  private trafficStreak = 0;
+  private readonly failures = new Map<WorkKey, number>();
+  /** Per order or refund: definite answers that did not end it, since this process began. */
+  private readonly stalls = new Map<WorkKey, number>();
   private readonly integrity = new IntegrityWatch();
+  private readonly traffic: TrafficLimit;
   private readonly now: () => number;
   private readonly monotonic: () => number;
   private readonly random: () => number;
   private readonly ctx: EngineContext;
   private blockingAlarms: AlarmRecord[] = [];
-  private trafficUntil = 0;
-  /** While offline: the one order (or refund, negative) that probes the gateway. */
-  private probe: number | undefined;
+  /** While offline: the one order or refund that probes the gateway. */
+  private probe: WorkKey | undefined;
   private status: ConnectivityStatus;
   private running = false;
 
   constructor(private readonly options: EngineOptions) {
     super();
     this.journal = options.journal;
-    this.settings = { ...DEFAULT_SETTINGS, ...options.settings };
+    this.current = { ...DEFAULT_SETTINGS, ...options.settings };
     this.now = options.now ?? Date.now;
     this.monotonic = options.monotonic ?? (() => performance.now());
     this.random = options.random ?? Math.random;
-    this.queue = new WorkQueue(this.settings.concurrency, (key) => this.runJob(key));
+    this.queue = new WorkQueue(this.current.concurrency, (key) => this.runJob(key));
+    this.watch = new OrderWatch(this, this.journal, () => this.connectivity());
+    this.traffic = new TrafficLimit(() => this.current.trafficBackoff, this.now, this.random);
     this.status = { state: 'online', unresolved: 0, since: this.now(), detail: null };
     this.ctx = this.context();
   }
@@ -84,11 +91,22 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
         // No monotonic reading survives a restart: the journaled wall-clock deadline rules.
         this.deadlines.delete(order.id);
       }
-      this.schedule(order.id, 0);
+      this.schedule(orderWork(order.id), 0);
     }
-    for (const refund of refunds) this.schedule(-refund.id, 0);
+    for (const refund of refunds) this.schedule(refundWork(refund.id), 0);
     this.status = { ...this.status, unresolved: orders.length };
     return { orders: orders.length, refunds: refunds.length };
+  }
+
+  /** The settings in force (read-only: configure() changes the ones a running till may change). */
+  get settings(): Readonly<EngineSettings> {
+    return this.current;
+  }
+
+  /** The till's settings changed (payment window, poll interval): orders read them at their next step. */
+  configure(changes: Partial<LiveEngineSettings>): void {
+    if (changes.paymentWindowMs !== undefined) this.current.paymentWindowMs = changes.paymentWindowMs;
+    if (changes.pollIntervalMs !== undefined) this.current.pollIntervalMs = changes.pollIntervalMs;
   }
 
   async stop(): Promise<void> {
@@ -117,29 +135,10 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
     await this.options.client().ready();
     const setup = this.options.setup();
     const terminalId = setup.seller.terminalId ?? 'T0';
-    const { order, created } = this.journal.createNextOrder(
-      terminalId,
-      (ids) => {
-        const built = buildPreCreateBody(
-          { merchantTransId: ids.merchantTransId, amountMinor: cart.amountMinor, currency: cart.currency, title: cart.title, detail: cart.detail, items: cart.items },
-          setup,
-        );
-        const body = built.body as { order: { orderTitle: string; orderDetail: string } };
-        return {
-          amountMinor: cart.amountMinor,
-          currency: cart.currency,
-          title: body.order.orderTitle,
-          detail: body.order.orderDetail,
-          items: (cart.items ?? []).map((i) => ({ name: i.name, quantity: i.quantity, unitPriceMinor: i.unitPriceMinor })),
-          bodyText: built.bodyText,
-          cartId: cart.cartId ?? null,
-        };
-      },
-      actor,
-    );
+    const { order, created } = this.journal.createNextOrder(terminalId, (ids) => cartOrder(cart, setup, ids), actor);
     if (created) {
       this.emit('order', order);
-      this.schedule(order.id, 0);
+      this.schedule(orderWork(order.id), 0);
     }
     return order;
   }
@@ -153,7 +152,7 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
     const updated = this.journal.update(orderId, { cancelRequested: true });
     this.journal.appendEvent(orderId, actor, 'cancel_requested');
     this.emit('order', updated);
-    this.schedule(orderId, 0);
+    this.schedule(orderWork(orderId), 0);
     return updated;
   }
 
@@ -181,7 +180,7 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
     // first one's row inside createRefund's transaction and gets it back, or REFUND_KEY_REUSED.
     const refund = keyed === undefined ? this.journal.createRefund({ orderId, merchantRefundId, amountMinor, currency: order.currency, reason: reason ?? null, bodyText, actor }) : this.createKeyed(order, { orderId, merchantRefundId, amountMinor, currency: order.currency, reason: reason ?? null, bodyText, actor });
     this.emit('refund', refund);
-    this.schedule(-refund.id, 0);
+    this.schedule(refundWork(refund.id), 0);
     return refund;
   }
 
@@ -192,8 +191,9 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
   /** A supervisor's decision for an order the gateway's answers do not end (settle-by-hand.ts). */
   settle(orderId: number, as: SettledAs, reason: string, actor: Actor, by: string): OrderRecord {
     const settled = settleByHand(this.journal, { orderId, as, reason, actor, by }, this.now());
-    this.schedule(orderId, null);
-    for (const map of [this.deadlines, this.failures, this.stalls]) map.delete(orderId);
+    this.schedule(orderWork(orderId), null);
+    this.deadlines.delete(orderId);
+    for (const map of [this.failures, this.stalls]) map.delete(orderWork(orderId));
     this.refreshAlarms();
     this.emit('order', settled);
     return settled;
@@ -211,17 +211,22 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
     await this.queue.idle();
   }
 
-  /** Resolves with the order once `done(order)` holds, or rejects after timeoutMs (wait-for-order.ts). */
+  /** Waits for the order to reach a state (order-watch.ts): the one way every caller waits. */
+  watchOrder(orderId: number, options: WatchOptions): Promise<OrderRecord> {
+    return this.watch.wait(orderId, options);
+  }
+
+  /** Resolves with the order once `done(order)` holds, whichever process moved it, or rejects after timeoutMs. */
   waitFor(orderId: number, done: (order: OrderRecord) => boolean, timeoutMs: number): Promise<OrderRecord> {
-    return waitForOrder(this, this.journal, orderId, done, timeoutMs);
+    return this.watch.wait(orderId, { done, timeoutMs, rejectOnTimeout: true, rereadMs: WAIT_REREAD_MS });
   }
 
   private rescheduleAll(): void {
-    for (const order of this.journal.unresolved()) this.schedule(order.id, 0);
-    for (const refund of this.journal.pendingRefunds()) this.schedule(-refund.id, 0);
+    for (const order of this.journal.unresolved()) this.schedule(orderWork(order.id), 0);
+    for (const refund of this.journal.pendingRefunds()) this.schedule(refundWork(refund.id), 0);
   }
 
-  private schedule(key: number, delay: StepResult): void {
+  private schedule(key: WorkKey, delay: StepResult): void {
     const existing = this.timers.get(key);
     if (existing) clearTimeout(existing);
     this.timers.delete(key);
@@ -239,25 +244,26 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
     );
   }
 
-  private async runJob(key: number): Promise<void> {
+  private async runJob(key: WorkKey): Promise<void> {
     if (!this.running) return;
     // Offline, only the oldest work probes the gateway; the rest wait until it answers
     // (setConnectivity('online') reschedules everything), so the backlog is then resolved
     // oldest first instead of by whichever retry timer happens to fire first. A parked job
     // looks again now and then, in case the probe was resolved elsewhere (another process).
     if (this.status.state === 'offline' && key !== this.probeKey()) {
-      this.schedule(key, this.settings.backoff.maxMs);
+      this.schedule(key, this.current.backoff.maxMs);
       return;
     }
+    const work = readWorkKey(key);
     let delay: StepResult;
     try {
-      if (key > 0) {
-        const order = this.journal.getOrder(key);
+      if (work.kind === 'order') {
+        const order = this.journal.getOrder(work.id);
         delay = order && isUnresolved(order.state) ? await stepOrder(this.ctx, order) : null;
       } else {
-        const refund = this.journal.getRefund(-key);
+        const refund = this.journal.getRefund(work.id);
         delay = refund ? await stepRefund(this.ctx, refund) : null;
-        const after = this.journal.getRefund(-key);
+        const after = this.journal.getRefund(work.id);
         if (after && after.state !== refund?.state) {
           this.emit('refund', after);
           // Settling changed the order too (refundedMinor, REFUNDED): the screens must hear it.
@@ -271,11 +277,11 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
       const message = error instanceof Error ? error.message : String(error);
       const code = error instanceof TillError ? error.code : 'INTERNAL';
       try {
-        this.journal.appendEvent(key > 0 ? key : null, 'engine', 'step_error', { code, message: message.slice(0, 300) });
+        this.journal.appendEvent(work.kind === 'order' ? work.id : null, 'engine', 'step_error', { code, message: message.slice(0, 300) });
       } catch {
         // The journal itself is failing; the retry below is all we can do.
       }
-      delay = 5_000;
+      delay = this.current.localErrorRetryMs;
     }
     this.schedule(key, delay);
   }
@@ -284,16 +290,17 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
    * The oldest unresolved order that can send now, else the oldest pending refund. Kept
    * while it stays unresolved (one row read per parked job, not a scan of the backlog).
    */
-  private probeKey(): number | undefined {
+  private probeKey(): WorkKey | undefined {
     const kept = this.probe;
     if (kept !== undefined) {
-      const stillOpen = kept > 0 ? isUnresolved(this.journal.getOrder(kept)?.state ?? 'FAILED') : this.journal.getRefund(-kept)?.state === 'PENDING';
+      const work = readWorkKey(kept);
+      const stillOpen = work.kind === 'order' ? isUnresolved(this.journal.getOrder(work.id)?.state ?? 'FAILED') : this.journal.getRefund(work.id)?.state === 'PENDING';
       if (stillOpen) return kept;
     }
     const blocked = this.blockingAlarms.length > 0;
     const order = this.journal.unresolved().find((o) => !(blocked && (o.state === 'NEW' || o.state === 'SENDING')));
     const refund = order || blocked ? undefined : this.journal.pendingRefunds()[0];
-    this.probe = order ? order.id : refund ? -refund.id : undefined;
+    this.probe = order ? orderWork(order.id) : refund ? refundWork(refund.id) : undefined;
     return this.probe;
   }
 
@@ -316,7 +323,7 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
       journal: this.journal,
       client: () => this.options.client(),
       now: () => this.now(),
-      options: this.settings,
+      options: this.current,
       remainingWindow: (order) => {
         const wall = (order.payDeadline ?? 0) - this.now();
         const mono = this.deadlines.get(order.id);
@@ -328,7 +335,7 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
         const o = attempt.outcome;
         if (o.kind === 'U' && OFFLINE_REASONS.has(o.reason)) this.setConnectivity('offline', o.detail);
         else this.setConnectivity('online', null);
-        this.noteTraffic(o);
+        this.traffic.note(o);
         const suspect = this.integrity.note(attempt);
         if (suspect) this.ctx.raiseAlarm('INTEGRITY', suspect.code, null, suspect.message);
       },
@@ -338,15 +345,15 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
         this.refreshAlarms();
         this.emit('alarm', alarm);
       },
-      trafficBackoff: () => Math.max(0, this.trafficUntil - this.now()),
+      trafficBackoff: () => this.traffic.remaining(),
       move: (order: OrderRecord, from: OrderState | readonly OrderState[], patch: OrderPatch, kind: string, detail?: Record<string, unknown>, actor: Actor = 'engine') => {
         const moved = this.journal.transition(order.id, from, patch, { actor, kind, detail });
         if (moved) {
           this.emit('order', moved);
           if (!isUnresolved(moved.state)) {
             this.deadlines.delete(order.id);
-            this.failures.delete(order.id);
-            this.stalls.delete(order.id);
+            this.failures.delete(orderWork(order.id));
+            this.stalls.delete(orderWork(order.id));
           }
         }
         return moved;
@@ -356,42 +363,29 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
         this.emit('order', updated);
         return updated;
       },
-      backoff: (n) => backoffDelay(n, this.settings.backoff, this.random),
-      retryDelay: (key) => backoffDelay(this.failures.get(key) ?? 1, this.settings.backoff, this.random),
+      backoff: (n) => backoffDelay(n, this.current.backoff, this.random),
+      retryDelay: (key) => backoffDelay(this.failures.get(key) ?? 1, this.current.backoff, this.random),
       noteOutcome: (key, unknown) => {
         if (unknown) this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
         else this.failures.delete(key);
       },
       stalled: (key, options = {}) => {
-        const retry = backoffDelay(this.failures.get(key) ?? 1, this.settings.backoff, this.random);
+        const retry = backoffDelay(this.failures.get(key) ?? 1, this.current.backoff, this.random);
         if (options.unknown) return retry;
         const n = (this.stalls.get(key) ?? 0) + 1;
         this.stalls.set(key, n);
-        if (n >= this.settings.reviewAfter) this.askForReview(key, options.orderId ?? (key > 0 ? key : null), n);
-        return backoffDelay(n, this.settings.stalledBackoff, this.random);
+        const work = readWorkKey(key);
+        if (n >= this.current.reviewAfter) this.askForReview(work.kind, options.orderId ?? (work.kind === 'order' ? work.id : null), n);
+        return backoffDelay(n, this.current.stalledBackoff, this.random);
       },
     };
   }
 
   /** After the gateway's answers have not ended an order for a while: a person decides (till resolve --settle). */
-  private askForReview(key: number, orderId: number | null, tries: number): void {
+  private askForReview(kind: 'order' | 'refund', orderId: number | null, tries: number): void {
     const order = orderId === null ? undefined : this.journal.getOrder(orderId);
-    const what = key > 0 ? `Order ${order?.merchantTransId ?? key}` : `A refund of order ${order?.merchantTransId ?? orderId ?? '?'}`;
-    const settle = key > 0 ? `settle it by hand (till resolve --settle ${order?.merchantTransId ?? key} --as cancelled|paid --reason …, or the supervisor screen)` : 'clear the alarm once it is sorted out';
+    const what = kind === 'order' ? `Order ${order?.merchantTransId ?? orderId}` : `A refund of order ${order?.merchantTransId ?? orderId ?? '?'}`;
+    const settle = kind === 'order' ? `settle it by hand (till resolve --settle ${order?.merchantTransId ?? orderId} --as cancelled|paid --reason …, or the supervisor screen)` : 'clear the alarm once it is sorted out';
     this.ctx.raiseAlarm('NEEDS_REVIEW', null, orderId, `${what}: ${tries} answers from the gateway did not end it. Check it with Alipay, then ${settle}.`);
-  }
-
-  /**
-   * Every traffic-limit answer pushes the shared wait further out, growing while they keep
-   * coming; any other definite answer means the gateway takes requests again.
-   */
-  private noteTraffic(o: Attempt<unknown>['outcome']): void {
-    if (o.kind === 'U') return;
-    if (o.kind === 'F' && o.info.action === 'backoff') {
-      this.trafficStreak += 1;
-      this.trafficUntil = Math.max(this.trafficUntil, this.now() + backoffDelay(this.trafficStreak, this.settings.trafficBackoff, this.random));
-    } else {
-      this.trafficStreak = 0;
-    }
   }
 }

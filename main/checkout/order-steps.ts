@@ -3,6 +3,7 @@ import type { Attempt, PreCreateData } from '../alipay/outcome';
 import type { OrderRecord } from '../journal/types';
 import { stepCancelling } from './cancel-step';
 import type { EngineContext, StepResult } from './engine-context';
+import { orderWork } from './work-key';
 import { exchange, queryOrder, resultDetail, settleFromQuery } from './step-common';
 
 /**
@@ -39,7 +40,7 @@ async function stepSending(ctx: EngineContext, order: OrderRecord): Promise<Step
     ctx.move(order, 'SENDING', { state: 'CANCELLING' }, 'cancelling', { why: order.cancelRequested ? 'requested' : 'outcome unknown past the payment window' });
     return 0;
   }
-  if (ctx.sendingBlocked()) return 5_000;
+  if (ctx.sendingBlocked()) return ctx.options.blockedRecheckMs;
   const wait = ctx.trafficBackoff();
   if (wait > 0) return wait;
   if (order.unknownCount >= ctx.options.resendsBeforeQuery) return queryUnknown(ctx, order);
@@ -78,7 +79,7 @@ function afterPreCreate(ctx: EngineContext, order: OrderRecord, attempt: Attempt
         ctx.raiseAlarm(o.result.resultCode === 'REPEAT_REQ_INCONSISTENT' ? 'REPEAT_INCONSISTENT' : 'CONFIG', o.result.resultCode, order.id, o.info.message);
         // A first send refused at the door was never processed: the order is dead. After an
         // unknown outcome the gateway may hold it, so it waits for the fix instead.
-        if (order.unknownCount > 0 && o.result.resultCode !== 'REPEAT_REQ_INCONSISTENT') return 5_000;
+        if (order.unknownCount > 0 && o.result.resultCode !== 'REPEAT_REQ_INCONSISTENT') return ctx.options.blockedRecheckMs;
         break;
       default:
         break;
@@ -96,13 +97,13 @@ function afterPreCreate(ctx: EngineContext, order: OrderRecord, attempt: Attempt
 async function queryUnknown(ctx: EngineContext, order: OrderRecord): Promise<StepResult> {
   const attempt = await queryOrder(ctx, order);
   const o = attempt.outcome;
-  if (o.kind === 'U') return ctx.retryDelay(order.id);
+  if (o.kind === 'U') return ctx.retryDelay(orderWork(order.id));
   if (o.kind === 'S') {
     const settled = settleFromQuery(ctx, order, 'SENDING', o, attempt);
     if (settled !== undefined) return settled;
   } else if (o.info.action === 'alarm') {
     ctx.raiseAlarm('CONFIG', o.result.resultCode, order.id, o.info.message);
-    return 5_000;
+    return ctx.options.blockedRecheckMs;
   }
   // The gateway has it waiting (INIT) or never got it (not found): a resend returns the
   // original answer with its QR, or creates it now — unless nobody is waiting any more.

@@ -1,6 +1,7 @@
 import { toMoney } from '../alipay/currency';
 import type { RefundRecord } from '../journal/types';
 import type { EngineContext, StepResult } from './engine-context';
+import { refundWork } from './work-key';
 
 /**
  * One step of a pending refund. Its body (with its merchantRefundId) was frozen when the
@@ -8,7 +9,7 @@ import type { EngineContext, StepResult } from './engine-context';
  */
 export async function stepRefund(ctx: EngineContext, refund: RefundRecord): Promise<StepResult> {
   if (refund.state !== 'PENDING') return null;
-  if (ctx.sendingBlocked()) return 5_000;
+  if (ctx.sendingBlocked()) return ctx.options.blockedRecheckMs;
   const wait = ctx.trafficBackoff();
   if (wait > 0) return wait;
   const attempt = await ctx.client().refund(refund.bodyText, {
@@ -17,7 +18,7 @@ export async function stepRefund(ctx: EngineContext, refund: RefundRecord): Prom
   });
   ctx.journal.recordAttempt(refund.orderId, refund.id, attempt);
   ctx.noteGateway(attempt);
-  const key = -refund.id;
+  const key = refundWork(refund.id);
   ctx.noteOutcome(key, attempt.outcome.kind === 'U');
   const o = attempt.outcome;
   if (o.kind === 'S') {

@@ -2,6 +2,7 @@ import { toMoney } from '../alipay/currency';
 import type { Attempt, Outcome, PayQueryData } from '../alipay/outcome';
 import type { OrderRecord } from '../journal/types';
 import type { EngineContext, StepResult } from './engine-context';
+import { orderWork } from './work-key';
 
 /** What the order steps share: one exchange with the gateway, and reading a payQuery's final answers. */
 
@@ -18,7 +19,7 @@ export async function exchange<T>(ctx: EngineContext, order: OrderRecord, send: 
   const attempt = await send();
   ctx.journal.recordAttempt(order.id, null, attempt);
   ctx.noteGateway(attempt);
-  ctx.noteOutcome(order.id, attempt.outcome.kind === 'U');
+  ctx.noteOutcome(orderWork(order.id), attempt.outcome.kind === 'U');
   return attempt;
 }
 

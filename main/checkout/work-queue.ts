@@ -1,26 +1,29 @@
+import { workBefore, type WorkKey } from './work-key';
+
 /**
- * Runs jobs with a concurrency limit, oldest order first. Each order has at most one job
- * running or waiting: the steps of one order never overlap, so its journal transitions
- * are always made from the state the previous step left.
+ * Runs jobs with a concurrency limit, in the order work-key.ts gives (refunds, then orders,
+ * oldest first). Each order or refund has at most one job running or waiting: its steps
+ * never overlap, so its journal transitions are always made from the state the previous
+ * step left.
  */
 export class WorkQueue {
-  private readonly waiting = new Map<number, () => Promise<void>>();
-  private readonly running = new Set<number>();
-  private readonly rerun = new Set<number>();
+  private readonly waiting = new Map<WorkKey, () => Promise<void>>();
+  private readonly running = new Set<WorkKey>();
+  private readonly rerun = new Set<WorkKey>();
   private idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly limit: number,
-    private readonly runJob: (orderId: number) => Promise<void>,
+    private readonly runJob: (key: WorkKey) => Promise<void>,
   ) {}
 
-  /** Asks for one more step of this order; a request while it runs makes it run once more. */
-  request(orderId: number): void {
-    if (this.running.has(orderId)) {
-      this.rerun.add(orderId);
+  /** Asks for one more step of this order or refund; a request while it runs makes it run once more. */
+  request(key: WorkKey): void {
+    if (this.running.has(key)) {
+      this.rerun.add(key);
       return;
     }
-    if (!this.waiting.has(orderId)) this.waiting.set(orderId, () => this.runJob(orderId));
+    if (!this.waiting.has(key)) this.waiting.set(key, () => this.runJob(key));
     this.pump();
   }
 
@@ -36,16 +39,18 @@ export class WorkQueue {
 
   private pump(): void {
     while (this.running.size < this.limit && this.waiting.size > 0) {
-      // Oldest order first: ids grow with creation.
-      const orderId = Math.min(...this.waiting.keys());
-      const job = this.waiting.get(orderId)!;
-      this.waiting.delete(orderId);
-      this.running.add(orderId);
+      let next: WorkKey | undefined;
+      for (const candidate of this.waiting.keys()) if (next === undefined || workBefore(candidate, next)) next = candidate;
+      if (next === undefined) return;
+      const key = next;
+      const job = this.waiting.get(key)!;
+      this.waiting.delete(key);
+      this.running.add(key);
       void job()
         .catch(() => undefined)
         .finally(() => {
-          this.running.delete(orderId);
-          if (this.rerun.delete(orderId)) this.waiting.set(orderId, () => this.runJob(orderId));
+          this.running.delete(key);
+          if (this.rerun.delete(key)) this.waiting.set(key, () => this.runJob(key));
           this.pump();
           if (!this.busy) {
             const waiters = this.idleWaiters;

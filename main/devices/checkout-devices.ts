@@ -1,10 +1,9 @@
-import type { SqliteDatabase } from '../../native/sqlite';
 import type { CheckoutEngine } from '../checkout/engine';
 import { TillError } from '../errors';
 import type { OrderRecord } from '../journal/types';
-import { DeviceConfigStore, type DeviceConfig } from './device-config';
-import { DeviceManager, type DeviceManagerOptions, type JobTicket } from './device-manager';
-import { displayFrame, displayInit, displayMessages, type DisplayLines, type DisplayProtocol } from './display';
+import type { DeviceConfig } from './device-config';
+import type { DeviceManager, JobTicket } from './device-manager';
+import { displayFrame, displayMessages, type DisplayLines, type DisplayProtocol } from './display';
 import { align, bold, concat, init, textSize } from './escpos/commands';
 import { formatDateTime, receiptJob, scanToPaySlip, testSlip } from './escpos/receipt';
 import { encodeLine } from './escpos/text';
@@ -194,50 +193,4 @@ export class CheckoutDevices {
 /** "REPRINT" above a scan-to-pay slip (the slip itself starts with ESC @, which resets the modes set here). */
 function reprintBanner(profile: ReturnType<typeof getProfile>): Uint8Array {
   return concat([init(), align('center'), bold(true), textSize(1, 2), encodeLine('REPRINT', profile), textSize(1, 1), bold(false), align('left')]);
-}
-
-/** The devices of one till: their configuration, the manager and the engine wiring. */
-export interface TillDevices {
-  store: DeviceConfigStore;
-  manager: DeviceManager;
-  checkout: CheckoutDevices;
-  /** Prints and shows as the engine's orders move (idempotent per engine). */
-  attach(engine: Pick<CheckoutEngine, 'on' | 'off'>): void;
-  /** Lets queued jobs finish (up to drainMs), then closes every port. */
-  close(options?: { drainMs?: number }): Promise<void>;
-}
-
-export interface TillDevicesOptions {
-  db: SqliteDatabase;
-  storeName: () => string;
-  sandbox: () => boolean;
-  now?: () => Date;
-  manager?: Omit<DeviceManagerOptions, 'devices' | 'onOpen'>;
-}
-
-export function openTillDevices(options: TillDevicesOptions): TillDevices {
-  const store = new DeviceConfigStore(options.db);
-  const manager = new DeviceManager({
-    // An open printer is asked now and then, so the screens learn of an empty roll or an
-    // open cover before the next sale rather than when its slip fails.
-    statusPollMs: 15_000,
-    ...options.manager,
-    devices: () => store.list(),
-    onOpen: (device) => (device.role === 'display' ? displayInit(device.profile as DisplayProtocol) : undefined),
-  });
-  const checkout = new CheckoutDevices({ manager, storeName: options.storeName, sandbox: options.sandbox, ...(options.now ? { now: options.now } : {}) });
-  const attached = new Map<object, () => void>();
-  return {
-    store,
-    manager,
-    checkout,
-    attach(engine) {
-      if (!attached.has(engine)) attached.set(engine, checkout.attach(engine));
-    },
-    async close(closeOptions = {}) {
-      for (const detach of attached.values()) detach();
-      attached.clear();
-      await manager.close(closeOptions);
-    },
-  };
 }

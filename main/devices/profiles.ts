@@ -1,91 +1,61 @@
 import { TillError } from '../errors';
+import { PROFILE_DATA, type PrinterFeature, type PrinterProfileFields, type ProfileEntry } from './printer-profile-data';
 
 /**
- * What the encoders need to know about a receipt printer model. Chosen in configuration
- * by id; `generic` is the default. Values come from the vendors' command references
- * (docs/protocol.md §6); a profile is a promise about the printer, so keep entries conservative.
+ * What the encoders need to know about a receipt printer model, chosen in configuration by
+ * id (`generic` is the default): the entries of printer-profile-data.ts with their
+ * inheritance resolved, asked `supports(feature)` as python-escpos's profiles are.
  */
-export interface PrinterProfile {
+export interface PrinterProfile extends PrinterProfileFields {
   id: string;
-  name: string;
-  /** The printer draws QR codes itself (`GS ( k`); false for clones that print garbage for it. */
-  nativeQr: boolean;
-  /** Module size in dots: the range `GS ( k` fn 67 accepts (also used as the raster scale). */
-  moduleSize: { min: number; max: number; preferred: number };
-  /** 384 = 58 mm paper, 576 = 80 mm paper (8 dots/mm). */
-  dotsPerLine: 384 | 576;
-  /** Largest QR payload (UTF-8 bytes) the printer is trusted with. */
-  maxQrBytes: number;
-  /** Double-byte character set used in Kanji mode (`FS &`), or null for Latin-only printers. */
-  cjk: 'gb18030' | 'big5' | null;
-  /** `ESC t n` code table for single-byte text. */
-  codeTable: number;
+  supports(feature: PrinterFeature): boolean;
 }
 
-// Code table numbers are Epson's: 0 = PC437, 16 = WPC1252. Chinese models keep PC437
-// for single bytes and print everything else in Kanji mode.
-const profiles: Record<string, PrinterProfile> = {
-  generic: {
-    id: 'generic',
-    name: 'Generic ESC/POS 58 mm',
-    nativeQr: true,
-    // Many clones accept only 1-8 for fn 67 (Epson accepts 1-16).
-    moduleSize: { min: 1, max: 8, preferred: 6 },
-    dotsPerLine: 384,
-    // Cheap clones have small receive buffers; Alipay QR URLs are well under this.
-    maxQrBytes: 512,
-    cjk: null,
-    codeTable: 0,
-  },
-  'epson-tm-t20': {
-    id: 'epson-tm-t20',
-    name: 'Epson TM-T20 80 mm',
-    nativeQr: true,
-    moduleSize: { min: 1, max: 16, preferred: 8 },
-    dotsPerLine: 576,
-    // The QR byte-mode limit (version 40, level L); the printer's own store limit is higher.
-    maxQrBytes: 2953,
-    cjk: null,
-    codeTable: 16,
-  },
-  'epson-tm-t88-cn': {
-    id: 'epson-tm-t88-cn',
-    name: 'Epson TM-T88 80 mm, Simplified Chinese (GB18030)',
-    nativeQr: true,
-    moduleSize: { min: 1, max: 16, preferred: 8 },
-    dotsPerLine: 576,
-    maxQrBytes: 2953,
-    cjk: 'gb18030',
-    codeTable: 0,
-  },
-  'big5-80mm': {
-    id: 'big5-80mm',
-    name: 'ESC/POS 80 mm, Traditional Chinese (Big5)',
-    nativeQr: true,
-    moduleSize: { min: 1, max: 16, preferred: 8 },
-    dotsPerLine: 576,
-    maxQrBytes: 2953,
-    cjk: 'big5',
-    codeTable: 0,
-  },
-  'raster-only': {
-    id: 'raster-only',
-    name: 'ESC/POS 58 mm without native QR (raster)',
-    nativeQr: false,
-    moduleSize: { min: 1, max: 8, preferred: 6 },
-    dotsPerLine: 384,
-    maxQrBytes: 512,
-    cjk: null,
-    codeTable: 0,
-  },
-};
+export type { PrinterFeature } from './printer-profile-data';
 
-for (const profile of Object.values(profiles)) {
-  Object.freeze(profile.moduleSize);
-  Object.freeze(profile);
+type ProfileData = Readonly<Record<string, ProfileEntry>>;
+
+/** The profile's own fields over its parent's, all the way up to a root; a circle or a missing parent is a programming error. */
+function resolve(data: ProfileData, id: string, seen: readonly string[] = []): PrinterProfileFields {
+  if (seen.includes(id)) throw new Error(`printer profiles inherit in a circle: ${[...seen, id].join(' → ')}`);
+  const own = Object.hasOwn(data, id) ? data[id] : undefined;
+  if (!own) throw new Error(`printer profile ${seen.at(-1) ?? id} inherits from ${id}, which is not defined`);
+  const { inherits, abstract: _abstract, features, ...fields } = own;
+  if (inherits === undefined) {
+    const root = { ...fields, features: { ...features } } as PrinterProfileFields;
+    for (const key of ['name', 'moduleSize', 'dotsPerLine', 'maxQrBytes', 'cjk', 'codeTable'] as const) {
+      if (root[key] === undefined) throw new Error(`printer profile ${id} has no parent, so it must say ${key}`);
+    }
+    return root;
+  }
+  const parent = resolve(data, inherits, [...seen, id]);
+  return { ...parent, ...fields, features: { ...parent.features, ...features } };
 }
 
-export const PRINTER_PROFILES: Readonly<Record<string, PrinterProfile>> = Object.freeze(profiles);
+function build(data: ProfileData, id: string): PrinterProfile {
+  const fields = resolve(data, id);
+  const features = Object.freeze({ ...fields.features });
+  return Object.freeze({
+    id,
+    ...fields,
+    moduleSize: Object.freeze({ ...fields.moduleSize }),
+    features,
+    supports: (feature: PrinterFeature) => features[feature] === true,
+  });
+}
+
+/** Every profile a device may be set to, resolved (the abstract ones only serve as parents). */
+export function resolveProfiles(data: ProfileData): Readonly<Record<string, PrinterProfile>> {
+  return Object.freeze(
+    Object.fromEntries(
+      Object.entries(data)
+        .filter(([, entry]) => entry.abstract !== true)
+        .map(([id]) => [id, build(data, id)]),
+    ),
+  );
+}
+
+export const PRINTER_PROFILES = resolveProfiles(PROFILE_DATA);
 
 export const DEFAULT_PROFILE_ID = 'generic';
 

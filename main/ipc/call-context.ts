@@ -2,7 +2,6 @@ import type { Channel, ReplyOf, RequestOf } from '../../preload/contract';
 import type { ConnectionInfo } from './router-types';
 import type { AlarmRecord } from '../journal/types';
 import type { RouterTill } from './router-till';
-import type { FirstAnswers } from './first-answers';
 import type { ConnectionThrottle, LockoutPolicy, SupervisorPin } from '../config/supervisor-pin';
 import type { SupervisorSession } from './supervisor-session';
 import type { DevicesAccess } from './till-events';
@@ -32,7 +31,8 @@ export interface CallContext {
   connection: { info: ConnectionInfo; session: SupervisorSession; pinThrottle: ConnectionThrottle };
   pin: SupervisorPin;
   devices: DevicesAccess;
-  firstAnswers: FirstAnswers;
+  /** Aborted when the router closes: ends the calls still waiting for an order. */
+  closing: AbortSignal;
   hooks: RouterHooks;
   now(): number;
   /** Tells every screen to fetch `till.status` again. */

@@ -3,7 +3,7 @@ import type { TillConfig } from '../config/settings-schema';
 import type { TillDatabase } from '../config/data-dir';
 import type { KeyVault } from '../config/key-vault';
 import type { SettingsStore } from '../config/settings-store';
-import type { TillDevices } from '../devices/checkout-devices';
+import type { TillDeviceSlot } from '../devices/device-slot';
 import type { Journal } from '../journal/journal';
 
 /**
@@ -19,5 +19,5 @@ export interface RouterTill {
   config(): TillConfig;
   sandbox(): boolean;
   engine(): CheckoutEngine;
-  devices(): TillDevices;
+  devices: TillDeviceSlot;
 }

@@ -1,10 +1,10 @@
+import { setMaxListeners } from 'node:events';
 import { CHANNEL_ACCESS, ROUTER_ERROR_CODES, isChannel, validateRequest, type Channel, type Result, type TillEvent } from '../../preload/contract';
 import { TillError } from '../errors';
 import type { AlarmRecord } from '../journal/types';
 import type { CallContext, Handler, RouterHooks, RouterServices } from './call-context';
 import { errorView, routerError } from './error-view';
 import { EventHub } from './event-hub';
-import { FirstAnswers } from './first-answers';
 import { HANDLERS } from './handlers';
 import type { ConnectionInfo, Router, RouterConnection } from './router-types';
 import { ConnectionThrottle, SupervisorPin } from '../config/supervisor-pin';
@@ -45,7 +45,10 @@ export function createRouter(services: RouterServices): Router {
   const hub = new EventHub(log);
   const events = wireTillEvents(till, hub, log);
   const pin = new SupervisorPin(till.vault, till.settings, till.journal, now, services.lockout);
-  const firstAnswers = new FirstAnswers(till.engine());
+  const closing = new AbortController();
+  // Each call waiting for an order's first answer listens here until it ends (a burst of
+  // charges means as many listeners for a moment, each removed when its wait ends).
+  setMaxListeners(0, closing.signal);
   const connections = new Set<ConnectionState>();
   let closed = false;
 
@@ -75,7 +78,7 @@ export function createRouter(services: RouterServices): Router {
       connection: state,
       pin,
       devices: events.devices,
-      firstAnswers,
+      closing: closing.signal,
       hooks,
       now,
       statusChanged: () => emit({ type: 'status' }),
@@ -147,7 +150,7 @@ export function createRouter(services: RouterServices): Router {
       closed = true;
       for (const state of [...connections]) closeConnection(state);
       events.detach();
-      firstAnswers.detach();
+      closing.abort();
     },
   };
 }

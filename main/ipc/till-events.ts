@@ -1,7 +1,5 @@
 import type { DeviceView, TillEvent } from '../../preload/contract';
-import type { TillDevices } from '../devices/checkout-devices';
-import { DeviceConfigStore, hasEnabledDevices } from '../devices/device-config';
-import type { DeviceStatus } from '../devices/device-manager';
+import type { TillDevices } from '../devices/till-devices';
 import type { AlarmRecord, OrderRecord, RefundRecord } from '../journal/types';
 import type { ConnectivityStatus } from '../checkout/engine-types';
 import type { RouterTill } from './router-till';
@@ -60,26 +58,16 @@ export function wireTillEvents(till: RouterTill, hub: EventHub, log: (line: stri
     engine.off('alarm', onAlarm);
   });
 
-  let wired: TillDevices | undefined;
+  const slot = till.devices;
   const views = (devices: TillDevices): DeviceView[] => devices.store.list().map((d) => deviceView(d, devices.manager.status(d.name)));
-  const get = (): TillDevices => {
-    const devices = till.devices();
-    if (wired !== devices) {
-      wired = devices;
-      const onState = (_status: DeviceStatus) => safely('devices', () => ({ type: 'devices', devices: views(devices) }));
-      devices.manager.on('state', onState);
-      detachers.push(() => devices.manager.off('state', onState));
-    }
-    return devices;
-  };
-  // Nothing configured: nothing to load. A device saved later is wired by get().
-  const anyConfigured = () => wired !== undefined || new DeviceConfigStore(till.db).list().length > 0;
-  if (hasEnabledDevices(till.db)) get();
+  detachers.push(slot.onState((devices) => safely('devices', () => ({ type: 'devices', devices: views(devices) }))));
+  // Nothing configured: nothing to load (the slot opens them when a device is saved).
+  if (slot.anyEnabled()) slot.get();
 
   const devices: DevicesAccess = {
-    get,
-    views: () => (anyConfigured() ? views(get()) : []),
-    problems: () => (hasEnabledDevices(till.db) ? views(get()).filter((d) => d.enabled && !FINE_STATES.has(d.state)) : []),
+    get: () => slot.get(),
+    views: () => (slot.anyConfigured() ? views(slot.get()) : []),
+    problems: () => (slot.anyEnabled() ? views(slot.get()).filter((d) => d.enabled && !FINE_STATES.has(d.state)) : []),
     changed: () => safely('devices', () => ({ type: 'devices', devices: devices.views() })),
   };
 

@@ -10,7 +10,7 @@ import type {
   RefundView,
   SettingView,
 } from '../../preload/contract';
-import { resultCodeInfo } from '../alipay/result-codes';
+import { cashierMessageCode } from '../../preload/contract';
 import type { ConnectivityStatus } from '../checkout/engine-types';
 import type { ConfigListing } from '../config/settings-schema';
 import type { KeyStatus } from '../config/key-vault';
@@ -27,12 +27,6 @@ import type { AlarmRecord, AttemptRecord, EventRecord, OrderRecord, RefundRecord
 
 const DETAIL_MAX = 200;
 
-/** The cashier's words for a failed order or refund, from its result code. */
-function failureMessage(resultCode: string | null, fallback: string | null): string | null {
-  if (resultCode === null) return fallback;
-  return resultCodeInfo(resultCode, 'F').message;
-}
-
 export function orderView(order: OrderRecord): OrderView {
   return {
     id: order.id,
@@ -46,7 +40,7 @@ export function orderView(order: OrderRecord): OrderView {
     qrCode: order.state === 'AWAITING_PAYMENT' ? order.qrCode : null,
     acquirementId: order.acquirementId,
     resultCode: order.resultCode,
-    resultMessage: order.state === 'FAILED' ? failureMessage(order.resultCode, order.resultMessage) : null,
+    cashierMessage: order.state === 'FAILED' ? cashierMessageCode(order.resultCode) : null,
     payDeadline: order.payDeadline,
     refundedMinor: order.refundedMinor,
     alarm: order.alarm,
@@ -68,7 +62,7 @@ export function refundView(refund: RefundRecord): RefundView {
     reason: refund.reason,
     state: refund.state,
     resultCode: refund.resultCode,
-    resultMessage: refund.state === 'FAILED' ? failureMessage(refund.resultCode, null) : null,
+    cashierMessage: refund.state === 'FAILED' ? cashierMessageCode(refund.resultCode) : null,
     createdAt: refund.createdAt,
   };
 }

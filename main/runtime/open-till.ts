@@ -13,8 +13,7 @@ import { openTillDatabase, resolveDataDir } from '../config/data-dir';
 import { KeyVault } from '../config/key-vault';
 import { ensureProfile, type Profile } from '../config/profile';
 import { SettingsStore } from '../config/settings-store';
-import type { TillDevices } from '../devices/checkout-devices';
-import { hasEnabledDevices } from '../devices/device-config';
+import { TillDeviceSlot } from '../devices/device-slot';
 import { TillError } from '../errors';
 
 /**
@@ -36,10 +35,11 @@ export interface Till {
   /** The checkout engine; not started until start() is called on it (recovery). */
   engine(): CheckoutEngine;
   /**
-   * The serial printer and customer display (opened on demand). The engine prints and
-   * shows through them when it is created while a device is enabled, or once this is called.
+   * The serial printer and customer display (opened on demand: devices.get()). The engine
+   * prints and shows through them when it is created while a device is enabled, or once
+   * they are opened.
    */
-  devices(): TillDevices;
+  devices: TillDeviceSlot;
   merchantSetup(): MerchantSetup;
   /**
    * After settings were saved while the till runs (supervisor screen): a new gateway client
@@ -60,21 +60,11 @@ export function openTill(options: { dataDir?: string } = {}): Till {
   const vault = new KeyVault(createKeychain(profile.id));
   let client: AlipayClient | undefined;
   let engine: CheckoutEngine | undefined;
-  let devices: TillDevices | undefined;
   const journal = new Journal(db);
   const config = (): TillConfig => getConfig(settings);
   const sandbox = (): boolean => isSandboxProfile(config());
   const getClient = (): AlipayClient => (client ??= createClient(config(), vault, () => config()['profile.mode']));
-  const getDevices = (): TillDevices => {
-    if (!devices) {
-      // Loaded on first use: serialport and the QR encoder are not needed by most commands.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { openTillDevices } = require('../devices/checkout-devices') as typeof import('../devices/checkout-devices');
-      devices = openTillDevices({ db, storeName: () => config()['store.name'], sandbox });
-      if (engine) devices.attach(engine);
-    }
-    return devices;
-  };
+  const devices = new TillDeviceSlot({ db, storeName: () => config()['store.name'], sandbox });
   return {
     dataDir,
     db,
@@ -94,12 +84,11 @@ export function openTill(options: { dataDir?: string } = {}): Till {
           setup: () => merchantSetup(config()),
           settings: { paymentWindowMs: c['payment.windowSeconds'] * 1000, pollIntervalMs: c['payment.pollIntervalMs'] },
         });
-        if (devices) devices.attach(engine);
-        else if (hasEnabledDevices(db)) getDevices();
+        devices.follow(engine);
       }
       return engine;
     },
-    devices: getDevices,
+    devices,
     merchantSetup: () => merchantSetup(config()),
     settingsChanged(keys) {
       const c = config();
@@ -110,13 +99,12 @@ export function openTill(options: { dataDir?: string } = {}): Till {
         setTimeout(() => void old.close().catch(() => undefined), c['gateway.timeoutMs'] + 1_000).unref();
       }
       if (engine) {
-        engine.settings.paymentWindowMs = c['payment.windowSeconds'] * 1000;
-        engine.settings.pollIntervalMs = c['payment.pollIntervalMs'];
+        engine.configure({ paymentWindowMs: c['payment.windowSeconds'] * 1000, pollIntervalMs: c['payment.pollIntervalMs'] });
       }
     },
     async close() {
       await engine?.stop();
-      await devices?.close();
+      await devices.close();
       await client?.close();
       db.close();
     },

@@ -3,7 +3,6 @@ import * as net from 'node:net';
 import { startSandbox, type SandboxClient, type SandboxHandle } from '../alipay/sandbox/server';
 import { ensureDataDir, resolveDataDir } from '../config/data-dir';
 import type { KeyVault } from '../config/key-vault';
-import { hasEnabledDevices } from '../devices/device-config';
 import { isTillError } from '../errors';
 import type { RouterServices } from '../ipc/call-context';
 import { createRouter } from '../ipc/router';
@@ -169,7 +168,7 @@ export async function startTillServices(options: TillServicesOptions = {}): Prom
       if ((options.embeddedSandbox ?? 'auto') === 'auto') sandbox = await startEmbeddedSandbox(till, log);
     }
     till.engine().start();
-    if (hasEnabledDevices(till.db)) till.devices().manager.start();
+    if (till.devices.anyEnabled()) till.devices.get().manager.start();
     router = createRouter({
       ...options.router,
       till,

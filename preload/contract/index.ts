@@ -1,5 +1,6 @@
 export * from './channels';
 export * from './errors';
+export * from './cashier-messages';
 export * from './till-api';
 export * from './bridge-protocol';
 export type * from './views';

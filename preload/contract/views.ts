@@ -1,3 +1,5 @@
+import type { CashierMessageCode } from './cashier-messages';
+
 /**
  * What the screens see of the till: plain data, no secrets, no raw gateway answers and no
  * frozen request bodies. The router maps the main process's records to these shapes, so a
@@ -26,8 +28,8 @@ export interface OrderView {
   qrCode: string | null;
   acquirementId: string | null;
   resultCode: string | null;
-  /** What the cashier is told when the order failed (the result code's cashier message). */
-  resultMessage: string | null;
+  /** What the cashier is told when the order failed: the catalog's `result.<code>` (cashier-messages.ts). */
+  cashierMessage: CashierMessageCode | null;
   /** When the payment window closes (main process clock). */
   payDeadline: number | null;
   refundedMinor: number;
@@ -48,7 +50,8 @@ export interface RefundView {
   reason: string | null;
   state: 'PENDING' | 'SUCCEEDED' | 'FAILED';
   resultCode: string | null;
-  resultMessage: string | null;
+  /** What the supervisor is told when the refund failed: the catalog's `result.<code>`. */
+  cashierMessage: CashierMessageCode | null;
   createdAt: number;
 }
 

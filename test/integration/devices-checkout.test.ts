@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
-import { openTillDevices, type TillDevices } from '../../main/devices/checkout-devices';
+import { openTillDevices, type TillDevices } from '../../main/devices/till-devices';
 import type { DeviceInput } from '../../main/devices/device-config';
 import type { JobResult } from '../../main/devices/device-manager';
 import { displayFrame, displayMessages } from '../../main/devices/display';
@@ -202,7 +202,7 @@ describe('devices wired to the checkout engine', { concurrency: 3 }, () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
     });
     const setup = openTill({ dataDir });
-    setup.devices().store.add({ name: 'receipt', role: 'printer', path: pair.till });
+    setup.devices.get().store.add({ name: 'receipt', role: 'printer', path: pair.till });
     await setup.close();
 
     const tillApp = openTill({ dataDir });

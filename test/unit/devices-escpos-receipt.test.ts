@@ -145,7 +145,7 @@ describe('testSlip', () => {
       assertWholeJob(job);
       assert.ok(latin1(job).replace(/\n/g, ' ').includes(profile.name), `${profile.id}: the name (wrapped to the paper)`);
       assert.ok(latin1(job).includes(profile.cjk ? 'Kanji mode' : `Code table: ESC t ${profile.codeTable}`), profile.id);
-      assert.ok(contains(job, Uint8Array.of(...(profile.nativeQr ? [0x1d, 0x28, 0x6b] : [0x1d, 0x76, 0x30]))), profile.id);
+      assert.ok(contains(job, Uint8Array.of(...(profile.supports('qrCode') ? [0x1d, 0x28, 0x6b] : [0x1d, 0x76, 0x30]))), profile.id);
     }
     assert.ok(contains(testSlip(gb, AT), Buffer.concat([Buffer.from([0x1c, 0x26]), iconv.encode('中文', 'gb18030')])));
   });

@@ -7,7 +7,7 @@ import type { AttemptRecord, OrderRecord, RefundRecord } from '../../main/journa
 
 const ORDER_VIEW_KEYS = [
   'id', 'merchantTransId', 'businessDay', 'amountMinor', 'currency', 'title', 'items', 'state', 'qrCode', 'acquirementId', 'resultCode',
-  'resultMessage', 'payDeadline', 'refundedMinor', 'alarm', 'cancelRequested', 'checking', 'createdAt', 'updatedAt',
+  'cashierMessage', 'payDeadline', 'refundedMinor', 'alarm', 'cancelRequested', 'checking', 'createdAt', 'updatedAt',
 ].sort();
 
 function order(patch: Partial<OrderRecord> = {}): OrderRecord {
@@ -26,12 +26,15 @@ describe('views', () => {
     assert.deepEqual(Object.keys(view).sort(), ORDER_VIEW_KEYS);
     assert.ok(!JSON.stringify(view).includes('OFFLINE_PAY'));
     assert.equal(view.qrCode, 'http://127.0.0.1/qr/1');
-    assert.equal(view.resultMessage, null);
+    assert.equal(view.cashierMessage, null);
   });
 
   test('the QR only while the order can be paid; a failure in the cashier\'s words; unknown outcomes are "checking"', () => {
     assert.equal(orderView(order({ state: 'CANCELLED' })).qrCode, null);
-    assert.equal(orderView(order({ state: 'FAILED', resultCode: 'RISK_REJECT', resultMessage: 'raw gateway text' })).resultMessage, 'Declined by Alipay risk control. Ask for another way to pay.');
+    // The screen gets the code; its catalog holds the words (never the gateway's raw text).
+    assert.equal(orderView(order({ state: 'FAILED', resultCode: 'RISK_REJECT', resultMessage: 'raw gateway text' })).cashierMessage, 'RISK_REJECT');
+    assert.equal(orderView(order({ state: 'FAILED', resultCode: 'SOME_NEW_CODE', resultMessage: 'raw gateway text' })).cashierMessage, 'OTHER');
+    assert.ok(!JSON.stringify(orderView(order({ state: 'FAILED', resultCode: 'RISK_REJECT', resultMessage: 'raw gateway text' }))).includes('raw gateway text'));
     assert.equal(orderView(order({ state: 'SENDING', qrCode: null, unknownCount: 1 })).checking, true);
     assert.equal(orderView(order({ state: 'SENDING', qrCode: null, unknownCount: 0 })).checking, false);
     assert.equal(orderView(order({ state: 'PAID', unknownCount: 2 })).checking, false);
@@ -41,7 +44,7 @@ describe('views', () => {
     const refund: RefundRecord = { id: 1, orderId: 7, merchantRefundId: 'T1R01', amountMinor: 100, currency: 'USD', reason: null, bodyText: '{"refundAmount":1}', state: 'FAILED', refundId: null, resultCode: 'PROCESS_FAIL', businessDay: '2025-03-14', createdAt: 1, updatedAt: 2 };
     const view = refundView(refund);
     assert.ok(!('bodyText' in view) && !('refundId' in view));
-    assert.equal(view.resultMessage, 'Alipay could not take this payment. Start a new sale.');
+    assert.equal(view.cashierMessage, 'PROCESS_FAIL');
     const attempt: AttemptRecord = { id: 1, orderId: 7, refundId: null, api: 'payQuery', reqMsgId: 'r1', sentAt: 1, receivedAt: 2, outcome: 'S', resultCode: 'SUCCESS', status: 'INIT', unknownReason: null, httpStatus: 200, rawResponse: '{"signed":"answer"}', repeats: 3 };
     assert.deepEqual(Object.keys(attemptView(attempt)).sort(), ['api', 'outcome', 'receivedAt', 'repeats', 'reqMsgId', 'resultCode', 'sentAt', 'status', 'unknownReason']);
   });

@@ -1,8 +1,8 @@
-// The payment window on screen (renderer/src/till/countdown.ts) runs on the main process
+// The payment window on screen (renderer/src/order/countdown.ts) runs on the main process
 // clock: a screen whose clock is off by minutes still shows the right time left.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { clockOffset, formatCountdown, remainingMs } from '../../renderer/src/till/countdown';
+import { clockOffset, formatCountdown, remainingMs } from '../../renderer/src/order/countdown';
 
 describe('countdown', () => {
   test('the offset takes the server time as the middle of the round trip', () => {

@@ -1,10 +1,10 @@
-// How the screens show an order (renderer/src/till/order-status.ts) and which order the
+// How the screens show an order (renderer/src/order/order-status.ts) and which order the
 // customer display follows (renderer/src/customer/customer-follow.ts).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { OrderStateView, OrderView } from '../../preload/contract';
 import { follow, initialOrder, lingerMs, RESULT_MS, THANKS_MS } from '../../renderer/src/customer/customer-follow';
-import { canCancel, canLeave, isFinal, mergeRecent, newer, orderPhase } from '../../renderer/src/till/order-status';
+import { canCancel, canLeave, isFinal, mergeRecent, newer, orderPhase } from '../../renderer/src/order/order-status';
 
 function order(id: number, state: OrderStateView, extra: Partial<OrderView> = {}): OrderView {
   return {
@@ -19,7 +19,7 @@ function order(id: number, state: OrderStateView, extra: Partial<OrderView> = {}
     qrCode: state === 'AWAITING_PAYMENT' ? 'https://qr.alipay.com/x' : null,
     acquirementId: null,
     resultCode: null,
-    resultMessage: null,
+    cashierMessage: null,
     payDeadline: null,
     refundedMinor: 0,
     alarm: null,

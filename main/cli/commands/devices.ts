@@ -112,7 +112,7 @@ export function run(ctx: CommandContext): Promise<number> {
         path: requireOption(values, 'path', USAGE),
       };
       return withTill(ctx, async (till) => {
-        const device = till.devices().store.add(input);
+        const device = till.devices.get().store.add(input);
         ctx.out.result({ ok: true, device: deviceJson(device) });
         ctx.out.say(`added ${deviceLine(device)}`);
         ctx.out.say(`Try it: till devices test ${device.name}`);
@@ -125,7 +125,7 @@ export function run(ctx: CommandContext): Promise<number> {
       const patch = patchFrom(values, names);
       if (Object.keys(patch).length === 0) throw new UsageError(`nothing to change: give at least one --setting\nusage: ${USAGE}`);
       return withTill(ctx, async (till) => {
-        const device = till.devices().store.update(positionals[0]!, patch);
+        const device = till.devices.get().store.update(positionals[0]!, patch);
         ctx.out.result({ ok: true, device: deviceJson(device) });
         ctx.out.say(deviceLine(device));
         return EXIT.ok;
@@ -135,7 +135,7 @@ export function run(ctx: CommandContext): Promise<number> {
       const { positionals } = positional(ctx, {}, { min: 1, max: 1 });
       const name = positionals[0]!;
       return withTill(ctx, async (till) => {
-        if (!till.devices().store.remove(name)) throw new TillError('DEVICE_NOT_FOUND', `no device named ${JSON.stringify(name)} (see \`till devices list\`)`, { field: 'name' });
+        if (!till.devices.get().store.remove(name)) throw new TillError('DEVICE_NOT_FOUND', `no device named ${JSON.stringify(name)} (see \`till devices list\`)`, { field: 'name' });
         ctx.out.result({ ok: true, name, removed: true });
         ctx.out.say(`removed ${name}`);
         return EXIT.ok;
@@ -153,7 +153,7 @@ export function run(ctx: CommandContext): Promise<number> {
 /** Ports the system knows, and each configured device with its state (enabled ones are opened and asked). */
 function list(ctx: CommandContext): Promise<number> {
   return withTill(ctx, async (till) => {
-    const { store, manager } = till.devices();
+    const { store, manager } = till.devices.get();
     let ports: SerialPortInfo[] = [];
     let portsError: { code: string; message: string } | null = null;
     try {
@@ -184,7 +184,7 @@ function say(out: Output, title: string, lines: string[]): void {
 /** A test slip (printer) or a test line (display) on one device or on every enabled one. */
 function test(ctx: CommandContext, name: string | undefined): Promise<number> {
   return withTill(ctx, async (till) => {
-    const { store, checkout } = till.devices();
+    const { store, checkout } = till.devices.get();
     const targets = name === undefined ? store.list().filter((d) => d.enabled) : [store.require(name)];
     if (targets.length === 0) throw new TillError('NO_DEVICES', 'no device is enabled (till devices add NAME --role printer|display --path PORT)', { field: 'name' });
     const results = await Promise.all(targets.map((device) => checkout.test(device).done));

@@ -1,5 +1,4 @@
 import { parseAmount } from '../../alipay/currency';
-import { TillError } from '../../errors';
 import type { CheckoutEngine } from '../../checkout/engine';
 import { isUnresolved, type OrderRecord } from '../../journal/types';
 import type { Till } from '../../runtime/open-till';
@@ -19,53 +18,10 @@ function qrOrSettled(order: OrderRecord): boolean {
 }
 
 /**
- * The order once `done(order)` holds (or, with `offline`, once the gateway is found
- * offline), or after timeoutMs: resolved with the order as journaled then, or rejected
- * with WAIT_TIMEOUT when `rejectOnTimeout`. Besides this engine's events it re-reads the
- * journal every second: another process (the kiosk, `till cancel`, `till resolve`) may
- * settle the order, and this engine would never say so. Every listener and timer is
- * removed when it settles, so nothing keeps the process alive afterwards.
+ * A CLI wait also re-reads the journal every second: another process (the kiosk, `till
+ * cancel`, `till resolve`) may settle the order, and this process's engine would never say so.
  */
-function untilOrder(
-  engine: CheckoutEngine,
-  till: Till,
-  orderId: number,
-  done: (order: OrderRecord) => boolean,
-  timeoutMs: number,
-  options: { offline?: boolean; rejectOnTimeout?: boolean } = {},
-): Promise<OrderRecord> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      clearTimeout(timer);
-      clearInterval(reread);
-      engine.off('order', onOrder);
-      engine.off('connectivity', onConnectivity);
-    };
-    const finish = () => {
-      cleanup();
-      resolve(till.journal.getOrder(orderId)!);
-    };
-    const check = () => {
-      const order = till.journal.getOrder(orderId);
-      if ((order && done(order)) || (options.offline && engine.connectivity().state === 'offline')) finish();
-    };
-    const onOrder = (order: OrderRecord) => {
-      if (order.id === orderId && done(order)) finish();
-    };
-    const onConnectivity = (status: { state: string }) => {
-      if (options.offline && status.state === 'offline') finish();
-    };
-    const timer = setTimeout(() => {
-      if (!options.rejectOnTimeout) return finish();
-      cleanup();
-      reject(new TillError('WAIT_TIMEOUT', `order ${orderId} did not reach the expected state in ${timeoutMs} ms`));
-    }, timeoutMs);
-    const reread = setInterval(check, 1000);
-    engine.on('order', onOrder);
-    engine.on('connectivity', onConnectivity);
-    check();
-  });
-}
+const REREAD_MS = 1000;
 
 /**
  * Ctrl-C cancels the order from the moment its QR can be seen: installed before the QR line
@@ -85,7 +41,7 @@ function cancelOnCtrlC(ctx: CommandContext, engine: CheckoutEngine, orderId: num
 }
 
 /** A countdown a cashier can read; on a pipe, one line per change instead of redraws. */
-async function awaitPayment(ctx: CommandContext, till: Till, engine: CheckoutEngine, order: OrderRecord): Promise<OrderRecord> {
+async function awaitPayment(ctx: CommandContext, engine: CheckoutEngine, order: OrderRecord): Promise<OrderRecord> {
   const tty = process.stdout.isTTY === true && !ctx.out.json;
   const ticker = tty
     ? setInterval(() => {
@@ -95,7 +51,7 @@ async function awaitPayment(ctx: CommandContext, till: Till, engine: CheckoutEng
     : undefined;
   try {
     const windowMs = engine.settings.paymentWindowMs;
-    return await untilOrder(engine, till, order.id, (o) => !isUnresolved(o.state), windowMs + 5 * 60_000, { rejectOnTimeout: true });
+    return await engine.watchOrder(order.id, { done: (o) => !isUnresolved(o.state), timeoutMs: windowMs + 5 * 60_000, rejectOnTimeout: true, rereadMs: REREAD_MS });
   } finally {
     if (ticker) {
       clearInterval(ticker);
@@ -159,7 +115,7 @@ export function run(ctx: CommandContext): Promise<number> {
       'cli',
     );
     ctx.out.say(`${created.merchantTransId}: journaled, sending ${money(amountMinor, currency)}…`);
-    const first = await untilOrder(engine, till, created.id, qrOrSettled, config['gateway.timeoutMs'] * 4, { offline: true });
+    const first = await engine.watchOrder(created.id, { done: qrOrSettled, timeoutMs: config['gateway.timeoutMs'] * 4, endWhenOffline: true, rereadMs: REREAD_MS });
 
     if (!first.qrCode) {
       if (first.state === 'FAILED') ctx.out.say(`${first.merchantTransId}: declined — ${first.resultMessage ?? first.resultCode}`);
@@ -182,7 +138,7 @@ export function run(ctx: CommandContext): Promise<number> {
     let final: OrderRecord;
     try {
       ctx.out.say(qrLine);
-      final = await awaitPayment(ctx, till, engine, first);
+      final = await awaitPayment(ctx, engine, first);
     } finally {
       stopListening();
     }

@@ -16,7 +16,7 @@ export function run(ctx: CommandContext): Promise<number> {
   const { positionals } = parse(ctx.args, {}, { min: 1, max: 1, usage: USAGE });
   return withTill(ctx, async (till) => {
     const order = findOrder(till.journal, positionals[0]!);
-    const result = await till.devices().checkout.reprint(order).done;
+    const result = await till.devices.get().checkout.reprint(order).done;
     if (!result.ok) {
       throw new TillError(result.code ?? 'PRINT_FAILED', `the reprint of ${order.merchantTransId} did not print on ${result.device}: ${result.message ?? 'unknown error'}`);
     }

@@ -143,8 +143,12 @@ export function qrJob(url: string, profile: PrinterProfile, options: QrJobOption
   if (data.length > profile.maxQrBytes) {
     throw tooLong(`for printer profile ${profile.id}: ${data.length} bytes, at most ${profile.maxQrBytes}`);
   }
-  const native = mode === 'native' || (mode === 'auto' && profile.nativeQr);
-  return native ? nativeJob(data, profile, options, level) : rasterJob(url, profile, options, level);
+  const native = mode === 'native' || (mode === 'auto' && profile.supports('qrCode'));
+  if (native) return nativeJob(data, profile, options, level);
+  if (!profile.supports('rasterImage')) {
+    throw new TillError('QR_UNSUPPORTED', `printer profile ${profile.id} draws no QR code itself and prints no raster images; choose another profile or mode`, { field: 'mode' });
+  }
+  return rasterJob(url, profile, options, level);
 }
 
 /** The least a native job can be (store + print, every setting left at what ESC @ leaves): the bench's yardstick. */

@@ -1,6 +1,6 @@
 import { TillError } from '../../errors';
 import type { PrinterProfile } from '../profiles';
-import { align, bold, concat, feedAndPartialCut, feedLines, init, textSize } from './commands';
+import { align, bold, concat, cutFull, feedAndPartialCut, feedLines, init, textSize } from './commands';
 import { assertDisplayableAmount, formatAmount } from './money';
 import { qrJob, type QrJobOptions } from './qr-job';
 import { columnsFor, encodeLine, textSetup, twoColumns } from './text';
@@ -20,9 +20,15 @@ function start(profile: PrinterProfile): Part[] {
   return [init(), textSetup(profile)];
 }
 
-function end(): Part {
+/** Lines fed before a full cut so the last printed line clears the cutter (typical head-to-cutter distance). */
+const LINES_TO_CUTTER = 5;
+
+function end(profile: PrinterProfile): Part {
   // GS V 66 feeds the last line past the cutter before cutting (GS V 0 would cut through it).
-  return concat([feedLines(1), feedAndPartialCut(3)]);
+  if (profile.supports('paperPartCut')) return concat([feedLines(1), feedAndPartialCut(3)]);
+  if (profile.supports('paperFullCut')) return concat([feedLines(LINES_TO_CUTTER), cutFull()]);
+  // No cutter: feed the slip clear of the tear bar.
+  return feedLines(LINES_TO_CUTTER);
 }
 
 function lines(texts: readonly string[], profile: PrinterProfile, columns?: number): Part {
@@ -82,7 +88,7 @@ export function scanToPaySlip(data: ScanToPayData, profile: PrinterProfile, opti
     lines([data.merchantTransId, when], profile), align('left'),
   );
   if (data.sandbox) parts.push(emphasised(SANDBOX_BANNER, profile));
-  parts.push(end());
+  parts.push(end(profile));
   return concat(parts);
 }
 
@@ -156,7 +162,7 @@ export function receiptJob(data: ReceiptData, profile: PrinterProfile): Uint8Arr
   const paid = data.state === 'PAID' || data.state === 'REFUNDED';
   if (paid && data.acquirementId) parts.push(labelled('Alipay', data.acquirementId, profile));
   if (data.sandbox) parts.push(emphasised(SANDBOX_BANNER, profile));
-  parts.push(end());
+  parts.push(end(profile));
   return concat(parts);
 }
 
@@ -174,10 +180,10 @@ export function testSlip(profile: PrinterProfile, at: Date): Uint8Array {
     emphasised('TEST PRINT', profile, { tall: true }),
     lines([profile.name, `Profile: ${profile.id}`, `Paper: ${profile.dotsPerLine} dots, ${columnsFor(profile)} columns`], profile),
     lines([profile.cjk ? `Kanji mode: ${profile.cjk.toUpperCase()}` : `Code table: ESC t ${profile.codeTable}`, sampleLine(profile)], profile),
-    lines([`QR: ${profile.nativeQr ? 'native (GS ( k)' : 'raster (GS v 0)'}`, TEST_SLIP_URL], profile),
+    lines([`QR: ${profile.supports('qrCode') ? 'native (GS ( k)' : 'raster (GS v 0)'}`, TEST_SLIP_URL], profile),
     align('center'), qrJob(TEST_SLIP_URL, profile),
     lines([formatDateTime(at)], profile), align('left'),
-    end(),
+    end(profile),
   );
   return concat(parts);
 }

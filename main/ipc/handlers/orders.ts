@@ -1,5 +1,6 @@
 import type { OrderView, RequestOf } from '../../../preload/contract';
 import { TillError } from '../../errors';
+import { hasFirstAnswer } from '../../checkout/order-watch';
 import type { OrderRecord } from '../../journal/types';
 import type { CallContext, HandlerTable } from '../call-context';
 import { attemptView, eventView, orderView, refundView } from '../views';
@@ -28,9 +29,16 @@ async function createOrder(ctx: CallContext, request: RequestOf<'order.create'>)
     },
     'cashier',
   );
-  // The gateway's own timeout bounds the wait; the screen follows the order's events after that.
-  const waitMs = config['gateway.timeoutMs'] + 1_000;
-  return orderView(await ctx.firstAnswers.wait(created.id, () => orderOf(ctx, created.id), waitMs));
+  // "Charge" comes back with the gateway's first word (its QR, a refusal, or "checking…"),
+  // or once it is found offline. The gateway's own timeout bounds the wait; the screen
+  // follows the order's events after that.
+  const first = await ctx.till.engine().watchOrder(created.id, {
+    done: hasFirstAnswer,
+    endWhenOffline: true,
+    timeoutMs: config['gateway.timeoutMs'] + 1_000,
+    signal: ctx.closing,
+  });
+  return orderView(first);
 }
 
 export const orderHandlers: HandlerTable<

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { Channel, ReplyOf, RequestOf, Result, TillErrorView, TillEvent, TillStatusView } from '../../../preload/contract';
 import type { ConnectionState, TillConnection } from '../api/connection';
-import { clockOffset } from '../till/countdown';
+import { clockOffset } from '../order/countdown';
 import { useCoalesced } from './use-coalesced';
 
 export type Call = <C extends Channel>(channel: C, request: RequestOf<C>) => Promise<Result<ReplyOf<C>>>;

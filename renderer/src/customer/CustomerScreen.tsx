@@ -3,10 +3,10 @@ import type { OrderView } from '../../../preload/contract';
 import { useTill, useTillEvents } from '../app/till-context';
 import { useI18n } from '../i18n/i18n-context';
 import { QrCode } from '../qr/QrCode';
-import { formatCountdown } from '../till/countdown';
-import { orderPhase } from '../till/order-status';
-import { StatusBadge } from '../till/StatusBadge';
-import { useCountdown } from '../till/use-countdown';
+import { formatCountdown } from '../order/countdown';
+import { orderPhase } from '../order/order-status';
+import { StatusBadge } from '../order/StatusBadge';
+import { useCountdown } from '../order/use-countdown';
 import { follow, initialOrder, lingerMs } from './customer-follow';
 
 /** The screen the customer faces: nothing to press, readable and scannable from 40 cm. */

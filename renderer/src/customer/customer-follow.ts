@@ -1,5 +1,5 @@
 import type { OrderView } from '../../../preload/contract';
-import { isFinal, newer, orderPhase } from '../till/order-status';
+import { isFinal, newer, orderPhase } from '../order/order-status';
 
 /**
  * Which order the customer display shows: the newest one the till has made. A finished

@@ -3,8 +3,8 @@ import type { OrderHistoryView, RefundView, TillErrorView } from '../../../prelo
 import { useTillEvents } from '../app/till-context';
 import { useCoalesced } from '../app/use-coalesced';
 import { useI18n } from '../i18n/i18n-context';
-import { canCancel } from '../till/order-status';
-import { StatusBadge } from '../till/StatusBadge';
+import { canCancel } from '../order/order-status';
+import { StatusBadge } from '../order/StatusBadge';
 import { ErrorNote } from '../ui/ErrorNote';
 import { RefundForm, RefundResult } from './RefundForm';
 import { SettleForm } from './SettleForm';
@@ -49,7 +49,7 @@ export function OrderHistoryPanel({ orderId }: { orderId: number }) {
         {money(order.amountMinor, order.currency)} · {order.title} · {dateTime(order.createdAt)}
         {order.refundedMinor > 0 && ` · ${t('refund.already', { amount: money(order.refundedMinor, order.currency) })}`}
       </p>
-      {order.resultMessage !== null && <p className="muted">{order.resultMessage}</p>}
+      {order.cashierMessage !== null && <p className="muted">{t(`result.${order.cashierMessage}`)}</p>}
       <div className="actions">
         {refundable && (
           <button type="button" className="btn btn-danger" data-testid="order-refund-button" onClick={() => setRefunding(true)}>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { OrderView, TillErrorView } from '../../../preload/contract';
 import { useI18n } from '../i18n/i18n-context';
-import { StatusBadge } from '../till/StatusBadge';
+import { StatusBadge } from '../order/StatusBadge';
 import { ErrorNote } from '../ui/ErrorNote';
 import { OrderHistoryPanel } from './OrderHistoryPanel';
 import { useSupervisorCall } from './use-supervisor-call';

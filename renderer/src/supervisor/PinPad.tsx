@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n/i18n-context';
-import { formatCountdown } from '../till/countdown';
+import { formatCountdown } from '../order/countdown';
 import { isPinComplete, pressPinKey, PIN_MAX, PIN_MIN } from './pin-entry';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'backspace'] as const;

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { OrderView, RefundView, TillErrorView } from '../../../preload/contract';
 import { useI18n } from '../i18n/i18n-context';
 import { amountText, parseAmountText } from '../money/currency';
-import { newCartId } from '../till/cart-id';
+import { newCartId } from '../order/cart-id';
 import { ErrorNote } from '../ui/ErrorNote';
 import { useSupervisorCall } from './use-supervisor-call';
 
@@ -97,7 +97,7 @@ export function RefundResult({ refund }: { refund: RefundView | null }) {
   return (
     <p className={`note ${refund.state === 'FAILED' ? 'note-error' : 'note-ok'}`} role="status" data-testid="refund-result" data-state={refund.state}>
       {t(`refund.state.${refund.state}`, { amount: money(refund.amountMinor, refund.currency) })}
-      {refund.resultMessage !== null ? ` — ${refund.resultMessage}` : ''}
+      {refund.cashierMessage !== null ? ` — ${t(`result.${refund.cashierMessage}`)}` : ''}
     </p>
   );
 }

@@ -2,10 +2,10 @@ import type { OrderView, TillErrorView } from '../../../preload/contract';
 import { useI18n } from '../i18n/i18n-context';
 import { QrCode } from '../qr/QrCode';
 import { ErrorNote, OkNote } from '../ui/ErrorNote';
-import { formatCountdown } from './countdown';
-import { canCancel, canLeave, isFinal, orderPhase, type OrderPhase } from './order-status';
-import { StatusBadge } from './StatusBadge';
-import { useCountdown } from './use-countdown';
+import { formatCountdown } from '../order/countdown';
+import { canCancel, canLeave, isFinal, orderPhase, type OrderPhase } from '../order/order-status';
+import { StatusBadge } from '../order/StatusBadge';
+import { useCountdown } from '../order/use-countdown';
 
 const RESULT_MARK: Record<OrderPhase, string> = { creating: '…', waiting: '…', checking: '?', cancelling: '…', paid: '✓', refunded: '✓', cancelled: '✕', failed: '✕' };
 
@@ -54,9 +54,9 @@ export function PaymentPanel({
               {formatCountdown(left)}
             </p>
           )}
-          {phase === 'failed' && order.resultMessage !== null && (
+          {phase === 'failed' && order.cashierMessage !== null && (
             <p className="note note-error" data-testid="payment-message">
-              {order.resultMessage}
+              {t(`result.${order.cashierMessage}`)}
             </p>
           )}
           {phase === 'checking' && <p className="muted" data-testid="payment-checking-hint">{t('payment.checkingHint')}</p>}

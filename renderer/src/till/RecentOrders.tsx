@@ -1,6 +1,6 @@
 import type { OrderView } from '../../../preload/contract';
 import { useI18n } from '../i18n/i18n-context';
-import { StatusBadge } from './StatusBadge';
+import { StatusBadge } from '../order/StatusBadge';
 
 export function RecentOrders({ orders }: { orders: readonly OrderView[] }) {
   const { t, money, time } = useI18n();

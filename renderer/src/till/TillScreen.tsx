@@ -6,11 +6,11 @@ import { Banners } from '../ui/Banners';
 import { ErrorNote } from '../ui/ErrorNote';
 import { ScreenHeader } from '../ui/ScreenHeader';
 import { cartReducer, cartTotal, chargeRequest, emptyCart } from './cart';
-import { newCartId } from './cart-id';
+import { newCartId } from '../order/cart-id';
 import { CartPanel } from './CartPanel';
 import { keyCommand } from './keyboard';
 import { Keypad } from './Keypad';
-import { canCancel, canLeave, mergeRecent, newer, orderPhase } from './order-status';
+import { canCancel, canLeave, mergeRecent, newer, orderPhase } from '../order/order-status';
 import { PaymentPanel } from './PaymentPanel';
 import { RecentOrders } from './RecentOrders';
 
