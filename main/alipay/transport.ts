@@ -22,6 +22,10 @@ export interface TransportOptions {
   maxResponseBytes?: number;
   /** Proxy variables; defaults to process.env. */
   proxyEnv?: { httpProxy?: string; httpsProxy?: string; noProxy?: string };
+  /** Who is at the other end, for messages ("the gateway"; the store server uses the same rules). */
+  peer?: string;
+  /** The setting that holds baseUrl, named in configuration errors. */
+  urlSetting?: string;
 }
 
 export interface HttpAnswer {
@@ -72,16 +76,19 @@ export class GatewayTransport {
   private readonly dispatcher: Dispatcher;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
+  private readonly peer: string;
 
   constructor(options: TransportOptions) {
+    const setting = options.urlSetting ?? 'gateway.baseUrl';
+    this.peer = options.peer ?? 'the gateway';
     let base: URL;
     try {
       base = new URL(options.baseUrl);
     } catch {
-      throw new TillError('CONFIG_INVALID', `gateway.baseUrl is not a URL: ${JSON.stringify(options.baseUrl)}`, { field: 'gateway.baseUrl' });
+      throw new TillError('CONFIG_INVALID', `${setting} is not a URL: ${JSON.stringify(options.baseUrl)}`, { field: setting });
     }
     if (base.protocol !== 'https:' && !(base.protocol === 'http:' && isLoopbackUrl(base))) {
-      throw new TillError('GATEWAY_INSECURE', 'gateway.baseUrl must use https:// (plain http is allowed only to this machine, for the sandbox)', { field: 'gateway.baseUrl' });
+      throw new TillError(setting === 'gateway.baseUrl' ? 'GATEWAY_INSECURE' : 'URL_INSECURE', `${setting} must use https:// (plain http is allowed only to this machine)`, { field: setting });
     }
     this.base = base;
     this.timeoutMs = options.timeoutMs ?? 15_000;
@@ -94,7 +101,7 @@ export class GatewayTransport {
       checkServerIdentity: (host: string, cert: PeerCertificate): Error | undefined => {
         const identity = checkServerIdentity(host, cert);
         if (identity) return identity;
-        if (pins.length > 0 && !pins.includes(spkiPin(cert))) return new Error('the gateway certificate does not match the configured pin');
+        if (pins.length > 0 && !pins.includes(spkiPin(cert))) return new Error(`the certificate of ${this.peer} does not match the configured pin`);
         return undefined;
       },
     };
@@ -111,16 +118,16 @@ export class GatewayTransport {
    * abort signal do not reach every phase (a proxy that accepts the connection and never
    * answers CONNECT held a call for minutes), so a timer of our own ends the wait as well.
    */
-  async post(path: string, body: string): Promise<HttpAnswer> {
+  async post(path: string, body: string, headers: Readonly<Record<string, string>> = {}): Promise<HttpAnswer> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
-        reject(new TransportError('GATEWAY_TIMEOUT', `no complete answer from the gateway within ${this.timeoutMs} ms`, 'exchange'));
+        reject(new TransportError('GATEWAY_TIMEOUT', `no complete answer from ${this.peer} within ${this.timeoutMs} ms`, 'exchange'));
       }, this.timeoutMs);
     });
-    const exchange = this.exchange(path, body, controller.signal);
+    const exchange = this.exchange(path, body, headers, controller.signal);
     exchange.catch(() => undefined); // settled after the deadline: nobody is listening any more
     try {
       return await Promise.race([exchange, deadline]);
@@ -129,24 +136,24 @@ export class GatewayTransport {
     }
   }
 
-  private async exchange(path: string, body: string, signal: AbortSignal): Promise<HttpAnswer> {
+  private async exchange(path: string, body: string, headers: Readonly<Record<string, string>>, signal: AbortSignal): Promise<HttpAnswer> {
     const url = new URL(path.replace(/^\//, ''), this.base.href.endsWith('/') ? this.base.href : `${this.base.href}/`);
     let response: Dispatcher.ResponseData;
     try {
       response = await request(url, {
         method: 'POST',
         dispatcher: this.dispatcher,
-        headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
+        headers: { ...headers, 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
         body,
         signal,
       });
     } catch (error) {
-      throw classify(error, this.timeoutMs);
+      throw classify(error, this.timeoutMs, this.peer);
     }
     const declared = Number(response.headers['content-length'] ?? NaN);
     if (declared > this.maxBytes) {
       response.body.destroy();
-      throw new TransportError('RESPONSE_TOO_LARGE', `the gateway answer is ${declared} bytes, over the ${this.maxBytes}-byte limit`, 'exchange');
+      throw new TransportError('RESPONSE_TOO_LARGE', `the answer of ${this.peer} is ${declared} bytes, over the ${this.maxBytes}-byte limit`, 'exchange');
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -155,12 +162,12 @@ export class GatewayTransport {
         size += (chunk as Buffer).length;
         if (size > this.maxBytes) {
           response.body.destroy();
-          throw new TransportError('RESPONSE_TOO_LARGE', `the gateway answer is over the ${this.maxBytes}-byte limit`, 'exchange');
+          throw new TransportError('RESPONSE_TOO_LARGE', `the answer of ${this.peer} is over the ${this.maxBytes}-byte limit`, 'exchange');
         }
         chunks.push(chunk as Buffer);
       }
     } catch (error) {
-      throw error instanceof TransportError ? error : classify(error, this.timeoutMs, 'exchange');
+      throw error instanceof TransportError ? error : classify(error, this.timeoutMs, this.peer, 'exchange');
     }
     const contentType = response.headers['content-type'];
     return { status: response.statusCode, contentType: Array.isArray(contentType) ? contentType.join(',') : (contentType ?? ''), bytes: Buffer.concat(chunks) };
@@ -183,24 +190,24 @@ function proxySettings(given: TransportOptions['proxyEnv']): { httpProxy: string
   return { httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '', httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '', noProxy };
 }
 
-function classify(error: unknown, timeoutMs: number, phase?: 'exchange'): TransportError {
+function classify(error: unknown, timeoutMs: number, peer: string, phase?: 'exchange'): TransportError {
   const code = (error as { code?: string }).code ?? '';
   const message = (error as Error).message ?? String(error);
   if (error instanceof undiciErrors.ConnectTimeoutError) {
-    return new TransportError('GATEWAY_UNREACHABLE', 'the gateway did not accept a connection in time', 'connect', error);
+    return new TransportError('GATEWAY_UNREACHABLE', `${peer} did not accept a connection in time`, 'connect', error);
   }
   if (
     (error as Error).name === 'TimeoutError' ||
     error instanceof undiciErrors.HeadersTimeoutError ||
     error instanceof undiciErrors.BodyTimeoutError
   ) {
-    return new TransportError('GATEWAY_TIMEOUT', `no complete answer from the gateway within ${timeoutMs} ms`, 'exchange', error);
+    return new TransportError('GATEWAY_TIMEOUT', `no complete answer from ${peer} within ${timeoutMs} ms`, 'exchange', error);
   }
   if (/^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ENETDOWN)$/.test(code)) {
-    return new TransportError('GATEWAY_UNREACHABLE', `the gateway cannot be reached (${code})`, 'connect', error);
+    return new TransportError('GATEWAY_UNREACHABLE', `${peer} cannot be reached (${code})`, 'connect', error);
   }
   if (/CERT|SSL|TLS|certificate|self.signed|pin/i.test(`${code} ${message}`)) {
-    return new TransportError('GATEWAY_TLS', `the gateway's certificate was not accepted: ${message}`, 'connect', error);
+    return new TransportError('GATEWAY_TLS', `the certificate of ${peer} was not accepted: ${message}`, 'connect', error);
   }
-  return new TransportError('GATEWAY_DROPPED', `the connection to the gateway broke: ${code || message}`, phase ?? 'exchange', error);
+  return new TransportError('GATEWAY_DROPPED', `the connection to ${peer} broke: ${code || message}`, phase ?? 'exchange', error);
 }

@@ -34,6 +34,16 @@ Set-up and diagnosis
   devices set NAME --SETTING VALUE... [--enabled true|false] | remove NAME
   devices test [NAME]                         print a test slip with a QR / show a test line
 
+The store (docs/store-server.md)
+  store join URL CODE                         send this till's journal to the store server (code from \`till server enrol\`)
+  store sync [--wait] | status | leave        send now / what is not yet sent / stop sending
+  server start [--listen 127.0.0.1:8790] [--database URL] [--dir DIR] [--tls-cert F --tls-key F]
+                                              run the store server (PGlite in DIR unless --database)
+  server enrol --store STORE [--name NAME]    a one-time code (15 min) for \`till store join\`
+  server terminals [--store S] [--revoke ID]  the enrolled terminals, their last sync
+  server report [--store S] [--date D] [--csv FILE]
+                                              the store's day: per terminal and in total, per currency
+
 Global options
   --data-dir DIR   the till's data directory (or TILL_DATA_DIR); default per platform
   --json           one JSON document on stdout (see README: "JSON output")

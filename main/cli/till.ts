@@ -27,6 +27,8 @@ const COMMANDS: Record<string, () => CommandModule> = {
   resolve: () => require('./commands/resolve') as CommandModule,
   devices: () => require('./commands/devices') as CommandModule,
   reprint: () => require('./commands/reprint') as CommandModule,
+  store: () => require('./commands/store') as CommandModule,
+  server: () => require('./commands/server') as CommandModule,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -192,6 +192,24 @@ export class KeyVault {
     }
   }
 
+  /** This terminal's store server credential, or null when it has not joined a store. */
+  getStoreToken(): Promise<string | null> {
+    return this.read(SECRET_ACCOUNTS.storeToken);
+  }
+
+  async setStoreToken(token: string): Promise<void> {
+    if (!/^[\x21-\x7e]{16,256}$/.test(token)) throw new TillError('TOKEN_INVALID', 'the store server sent a credential of an unexpected form', { field: 'token' });
+    await this.write(SECRET_ACCOUNTS.storeToken, token);
+  }
+
+  async deleteStoreToken(): Promise<boolean> {
+    try {
+      return await this.store.delete(SECRET_ACCOUNTS.storeToken);
+    } catch (error) {
+      throw fromKeychain(error);
+    }
+  }
+
   /** Forgets the supervisor PIN (`till keys reset-pin`): the next supervisor sets a new one. */
   async deleteSupervisorPin(): Promise<boolean> {
     try {

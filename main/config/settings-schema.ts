@@ -183,6 +183,7 @@ const CONFIG_SPECS = {
   'seller.mcc': required('Merchant category code of the seller (sellerMCC).', '5499', digits(32)),
   'store.id': required('Store ID (storeId).', 'STORE-1', printable(32)),
   'store.name': required('Store name (storeName).', 'Sandbox Store #1', text(128)),
+  'store.caFile': optional('Absolute path of a PEM CA bundle to trust for the store server (till store join) instead of the system roots.', absolutePath),
   'store.engName': optional('English name of the store (storeEngName).', text(256)),
   'store.mcc': required('Merchant category code of the store (storeMCC).', '5499', digits(32)),
   'terminal.id': required(

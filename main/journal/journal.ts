@@ -6,6 +6,7 @@ import { JournalCore } from './rooms/core';
 import { DaysRoom } from './rooms/days';
 import { EventsRoom } from './rooms/events';
 import { OrdersRoom } from './rooms/orders';
+import { OutboxRoom } from './rooms/outbox';
 import { RefundsRoom } from './rooms/refunds';
 import type { Actor, AlarmRecord, AttemptRecord, EventRecord, NewOrder, OrderPatch, OrderRecord, OrderState, RefundRecord } from './types';
 import type { TrustInForce, ZReport } from './z-report';
@@ -28,6 +29,8 @@ export class Journal {
   private readonly refundRoom: RefundsRoom;
   private readonly alarms: AlarmsRoom;
   private readonly days: DaysRoom;
+  /** The changes waiting for the store server (rooms/outbox.ts); main/sync sends them. */
+  readonly outbox: OutboxRoom;
 
   constructor(db: SqliteDatabase, options: JournalOptions = {}) {
     this.db = db;
@@ -37,6 +40,7 @@ export class Journal {
     this.refundRoom = new RefundsRoom(this.core);
     this.alarms = new AlarmsRoom(this.core);
     this.days = new DaysRoom(this.core);
+    this.outbox = new OutboxRoom(this.core);
   }
 
   /** Several journal writes as one: all land or none does (e.g. a transition and its alarm). */

@@ -120,8 +120,9 @@ export interface RefundRecord {
  * NEEDS_REVIEW: the gateway's answers have not ended an order for a while (settle it by hand);
  * PROFILE_MODE: the till was switched between sandbox and live at the terminal;
  * SUPERVISOR_PIN: the PIN was set or reset, or wrong PINs locked the supervisor screen;
- * TRUST: what proves a payment changed (gateway address, CA, pins, keys). All inform,
- * none blocks sales.
+ * TRUST: what proves a payment changed (gateway address, CA, pins, keys);
+ * STORE_SYNC: the store server has not taken this till's changes for a while, or refuses
+ * them (credential revoked, its copy behind this till's). All inform, none blocks sales.
  */
 export type AlarmKind =
   | 'CONFIG'
@@ -132,7 +133,8 @@ export type AlarmKind =
   | 'NEEDS_REVIEW'
   | 'PROFILE_MODE'
   | 'SUPERVISOR_PIN'
-  | 'TRUST';
+  | 'TRUST'
+  | 'STORE_SYNC';
 
 export interface AlarmRecord {
   id: number;

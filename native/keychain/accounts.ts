@@ -16,6 +16,8 @@ export const SECRET_ACCOUNTS = {
   /** A one-time code (hashed, with its expiry) that lets a screen set the first PIN. */
   supervisorPinSetupCode: 'supervisor-pin-setup-code',
   isvAccessToken: 'isv-access-token',
+  /** This terminal's credential at the store server (`till store join`); the server keeps only its hash. */
+  storeToken: 'store-token',
   /** The built-in sandbox gateway signs its answers with its own key (it plays Alipay). */
   sandboxGatewayPrivateKey: 'sandbox-gateway-private-key',
 } as const;

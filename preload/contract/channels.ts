@@ -131,7 +131,7 @@ export const CHANNEL_ACCESS: { readonly [C in Channel]: Access } = {
  * proves a payment (the gateway's address, its CA and pins), are changed with `till config
  * set` at the till's terminal, never from a screen. The screens list them read-only.
  */
-export const TERMINAL_ONLY_SETTINGS: readonly string[] = Object.freeze(['profile.mode', 'gateway.baseUrl', 'gateway.caFile', 'gateway.pinSha256']);
+export const TERMINAL_ONLY_SETTINGS: readonly string[] = Object.freeze(['profile.mode', 'gateway.baseUrl', 'gateway.caFile', 'gateway.pinSha256', 'store.caFile']);
 
 export const CHANNELS: readonly Channel[] = Object.freeze(Object.keys(CHANNEL_ACCESS) as Channel[]);
 

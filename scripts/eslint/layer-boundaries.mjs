@@ -25,6 +25,8 @@ export const RULES = {
   'no-test-imports': 'shipped code never depends on test/',
   'main-layer-order': 'inside main/ dependencies point one way: a folder imports only the folders below it in the layer table',
   'native-only-below': 'only the folders that own a native resource (journal, config, devices, runtime) import native/',
+  'server-stands-alone': 'the store server imports nothing of the till (main/, native/, renderer/) but the pure contract; it runs without a terminal',
+  'main-reaches-server': 'the till reaches the store server only through its wire protocol (server/protocol, from main/sync) and the `till server` command (main/cli)',
 };
 
 /**
@@ -33,7 +35,7 @@ export const RULES = {
  * root (errors.ts) are below every folder. The hosts and the CLI stand side by side on
  * runtime and never import each other; what both hosts serve lives below them.
  */
-const BASE = ['alipay', 'journal', 'config', 'checkout', 'devices'];
+const BASE = ['alipay', 'journal', 'config', 'checkout', 'devices', 'sync'];
 const UNDER_HOSTS = [...BASE, 'ipc', 'runtime'];
 export const MAIN_LAYERS = {
   alipay: [],
@@ -41,6 +43,9 @@ export const MAIN_LAYERS = {
   config: ['alipay', 'journal'],
   checkout: ['alipay', 'journal', 'config'],
   devices: ['alipay', 'journal', 'config', 'checkout'],
+  // Sends the journal to the store server: reads the journal, uses the gateway's transport
+  // rules and the engine's backoff; beside devices, neither needs the other.
+  sync: ['alipay', 'journal', 'config', 'checkout'],
   ipc: BASE,
   runtime: [...BASE, 'ipc'],
   serve: [],
@@ -64,6 +69,8 @@ function mainFolderOf(relPath) {
 export function checkMainOrder(fromRel, target) {
   const from = mainFolderOf(fromRel);
   if (from === null || from === '' || target.kind !== 'file') return null;
+  if (target.layer === 'server/protocol') return from === 'sync' || from === 'cli' ? null : 'main-reaches-server';
+  if (target.layer === 'server') return from === 'cli' ? null : 'main-reaches-server';
   if (target.layer === 'native') return NATIVE_OWNERS.has(from) ? null : 'native-only-below';
   const to = mainFolderOf(target.rel);
   if (to === null || to === '' || to === from) return null;
@@ -92,7 +99,8 @@ function layerOf(relPath) {
   const [top, second = ''] = relPath.split('/');
   if (top === 'main' && second === 'electron') return 'main/electron';
   if (top === 'preload' && second.startsWith('contract')) return 'preload/contract';
-  if (['main', 'preload', 'renderer', 'native', 'test'].includes(top)) return top;
+  if (top === 'server' && second === 'protocol') return 'server/protocol';
+  if (['main', 'preload', 'renderer', 'native', 'test', 'server'].includes(top)) return top;
   return 'other';
 }
 
@@ -130,13 +138,23 @@ export function check(fromLayer, target) {
     if (target.kind === 'builtin') return 'preload-imports';
     if (isElectron) return fromLayer === 'preload/contract' ? 'contract-is-pure' : null;
   }
+  if ((fromLayer === 'server' || fromLayer === 'server/protocol') && isFile) {
+    const allowed = fromLayer === 'server/protocol' ? ['server/protocol'] : ['server', 'server/protocol', 'preload/contract'];
+    if (!allowed.includes(target.layer)) return 'server-stands-alone';
+  }
+  if ((fromLayer === 'server' || fromLayer === 'server/protocol') && isPkg && (isElectron || isNativePackage(target.name) || REACT_PACKAGES.has(target.name))) {
+    return 'server-stands-alone';
+  }
+  if ((fromLayer === 'main' || fromLayer === 'main/electron') && isFile && (target.layer === 'server' || target.layer === 'server/protocol')) {
+    return null; // main/ → server/ is checked by checkMainOrder, which knows the folder
+  }
   if (fromLayer === 'native' && isFile && ['main', 'main/electron', 'preload', 'preload/contract', 'renderer'].includes(target.layer)) {
     return 'native-imports';
   }
   if ((fromLayer === 'main' || fromLayer === 'main/electron') && isFile && target.layer === 'renderer') {
     return 'main-imports';
   }
-  if (['main', 'main/electron', 'preload', 'preload/contract', 'native', 'renderer'].includes(fromLayer) && isFile && target.layer === 'test') {
+  if (['main', 'main/electron', 'preload', 'preload/contract', 'native', 'renderer', 'server', 'server/protocol'].includes(fromLayer) && isFile && target.layer === 'test') {
     return 'no-test-imports';
   }
   if (isElectron && fromLayer !== 'main/electron' && fromLayer !== 'preload') return 'electron-only-in-hosts';

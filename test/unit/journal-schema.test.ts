@@ -36,9 +36,9 @@ describe('migration 0002 (orders)', () => {
     const db = openTillDatabase(dir);
     try {
       assert.equal(readUserVersion(db), migrations.length);
-      assert.equal(readUserVersion(db), 4);
+      assert.equal(readUserVersion(db), 5);
       assert.equal((db.prepare("SELECT value FROM settings WHERE key = 'locale'").get() as { value: string }).value, 'zh-HK');
-      assert.deepEqual(names(db, 'table'), ['alarms', 'attempts', 'business_days', 'devices', 'events', 'orders', 'reference_bodies', 'refunds', 'sequences', 'settings']);
+      assert.deepEqual(names(db, 'table'), ['alarms', 'attempts', 'business_days', 'devices', 'events', 'orders', 'reference_bodies', 'refunds', 'sequences', 'settings', 'sync_outbox', 'sync_state']);
       const strict = db.prepare('PRAGMA table_list').all() as Array<{ name: string; strict: number; schema: string }>;
       for (const t of strict.filter((row) => row.schema === 'main' && !row.name.startsWith('sqlite_'))) assert.equal(t.strict, 1, `${t.name} is STRICT`);
       assert.deepEqual((db.pragma('integrity_check') as Array<{ integrity_check: string }>)[0]?.integrity_check, 'ok');
@@ -62,6 +62,7 @@ describe('migration 0002 (orders)', () => {
       'refunds_day',
       'refunds_order',
       'refunds_pending',
+      'sync_outbox_row',
     ]);
     // Reconciliation reads only the covering index; the recovery scan only the partial one.
     assert.match(plan(db, 'SELECT currency, state, count(*), sum(amount_minor) FROM orders WHERE business_day = ? GROUP BY state, currency', '2025-03-14'), /COVERING INDEX orders_day/);
@@ -77,6 +78,8 @@ describe('migration 0002 (orders)', () => {
     assert.deepEqual(db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'orders' AND name LIKE 'sqlite_autoindex%'").all(), []);
     assert.match(plan(db, 'SELECT id FROM attempts WHERE order_id = ? ORDER BY id DESC LIMIT 1', 1), /attempts_order/);
     assert.match(plan(db, "SELECT id FROM refunds WHERE business_day = ? AND state = 'SUCCEEDED'", '2025-03-14'), /COVERING INDEX refunds_day/);
+    // The sync triggers ask "is this row's note still unsent?" on every change of a synced row.
+    assert.match(plan(db, "SELECT 1 FROM sync_outbox WHERE entity = 'order' AND ref = ? AND seq > ?", 1, 0), /sync_outbox_row/);
   });
 
   test('the event log is append-only: UPDATE and DELETE raise', () => {

@@ -69,6 +69,15 @@ const violations: Case[] = [
   { file: 'main/alipay/x.ts', code: "export type { OrderRecord } from '../journal/types';", rule: 'main-layer-order' },
   { file: 'main/checkout/x.ts', code: "export const d = await import('../devices/device-manager');", rule: 'main-layer-order' },
   { file: 'main/serve/x.ts', code: "import { TillError } from '../ipc/error-view';\nexport { TillError };", rule: 'main-layer-order' },
+  // the store server stands alone; the till reaches it only through its protocol and the CLI
+  { file: 'server/store/x.ts', code: "import { Journal } from '../../main/journal/journal';\nexport { Journal };", rule: 'server-stands-alone' },
+  { file: 'server/http/x.ts', code: "import { openDatabase } from '../../native/sqlite/open-database';\nexport { openDatabase };", rule: 'server-stands-alone' },
+  { file: 'server/db/x.ts', code: "import Database from 'better-sqlite3';\nexport { Database };", rule: 'server-stands-alone' },
+  { file: 'server/protocol/x.ts', code: "import { ServerError } from '../http/server-error';\nexport { ServerError };", rule: 'server-stands-alone' },
+  { file: 'main/journal/x.ts', code: "import type { Change } from '../../server/protocol/sync-protocol';\nexport type { Change };", rule: 'main-reaches-server' },
+  { file: 'main/sync/x.ts', code: "import { ingestBatch } from '../../server/store/ingest';\nexport { ingestBatch };", rule: 'main-reaches-server' },
+  { file: 'main/runtime/x.ts', code: "import { startStoreServer } from '../../server/http/start-server';\nexport { startStoreServer };", rule: 'main-reaches-server' },
+  { file: 'main/sync/x.ts', code: "import { createRouter } from '../ipc/router';\nexport { createRouter };", rule: 'main-layer-order' },
   // tests: free, except electron
   { file: 'test/unit/x.test.ts', code: "import { app } from 'electron';\nexport { app };", rule: 'electron-only-in-hosts' },
 ];
@@ -82,6 +91,9 @@ const allowed: Case[] = [
   { file: 'main/config/x.ts', code: "import { Journal } from '../journal/journal';\nimport { SECRET_ACCOUNTS } from '../../native/keychain';\nimport { TillError } from '../errors';\nexport { Journal, SECRET_ACCOUNTS, TillError };" },
   { file: 'main/electron/x.ts', code: "import { staticPathSegments } from '../serve/static-path';\nimport { openTill } from '../runtime/open-till';\nexport { staticPathSegments, openTill };" },
   { file: 'main/ipc/x.ts', code: "import { listSerialPorts } from '../devices/serial-ports';\nimport type { CheckoutEngine } from '../checkout/engine';\nexport { listSerialPorts };\nexport type { CheckoutEngine };" },
+  { file: 'main/sync/x.ts', code: "import type { Change } from '../../server/protocol/sync-protocol';\nimport { Journal } from '../journal/journal';\nimport { backoffDelay } from '../checkout/backoff';\nexport type { Change };\nexport { Journal, backoffDelay };" },
+  { file: 'main/cli/x.ts', code: "import { startStoreServer } from '../../server/http/start-server';\nimport { StoreSync } from '../sync/store-sync';\nexport { startStoreServer, StoreSync };" },
+  { file: 'server/store/x.ts', code: "import { Pool } from 'pg';\nimport { isoMinorUnits } from '../../preload/contract/minor-units';\nimport type { Change } from '../protocol/sync-protocol';\nexport { Pool, isoMinorUnits };\nexport type { Change };" },
   { file: 'native/sqlite/open-database.ts', code: "import Database = require('better-sqlite3');\nimport path from 'node:path';\nexport { Database, path };" },
   { file: 'native/keychain/x.ts', code: "const keytar = require('keytar');\nexport { keytar };" },
   { file: 'native/serial/x.ts', code: "import { SerialPort } from 'serialport';\nimport { ReadlineParser } from '@serialport/parser-readline';\nexport { SerialPort, ReadlineParser };" },

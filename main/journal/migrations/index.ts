@@ -3,6 +3,7 @@ import { settingsMigration } from './0001-settings';
 import { ordersMigration } from './0002-orders';
 import { devicesMigration } from './0003-devices';
 import { compactOrdersMigration } from './0004-compact-orders';
+import { syncOutboxMigration } from './0005-sync-outbox';
 
 /**
  * Every schema step of the till's database, oldest first. To extend: add `NNNN-name.ts`
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = Object.freeze([
   ordersMigration,
   devicesMigration,
   compactOrdersMigration,
+  syncOutboxMigration,
 ]);
