@@ -7,8 +7,10 @@ set -euo pipefail
 # for keytar (tests run a private one); openssl, ca-certificates: test CA, HTTPS to Alipay;
 # python3, make, g++: node-gyp builds of better-sqlite3 and keytar.
 # socat, udev: serial tests and port listing; chromium, xvfb, xauth: the web host in app mode and the e2e tests;
-# fonts-noto-cjk: the zh-HK screens (and Chinese store names) render in Chromium.
-SYSTEM_PACKAGES="libsecret-1-dev gnome-keyring dbus dbus-x11 openssl ca-certificates python3 make g++ socat udev chromium xvfb xauth fonts-noto-cjk"
+# fonts-noto-cjk: the zh-HK screens (and Chinese store names) render in Chromium;
+# postgresql-15: the store server's tests run on a throwaway cluster (initdb/pg_ctl as the
+# postgres user), besides the embedded PGlite.
+SYSTEM_PACKAGES="libsecret-1-dev gnome-keyring dbus dbus-x11 openssl ca-certificates python3 make g++ socat udev chromium xvfb xauth fonts-noto-cjk postgresql-15"
 
 NODE_MIN_MAJOR=20
 NODE_MIN_MINOR=18

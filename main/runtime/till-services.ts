@@ -7,6 +7,9 @@ import { isTillError } from '../errors';
 import type { RouterServices } from '../ipc/call-context';
 import { createRouter } from '../ipc/router';
 import type { Router } from '../ipc/router-types';
+import { linkedStoreClient } from '../sync/join-store';
+import { readStoreLink } from '../sync/store-link';
+import { StoreSync } from '../sync/store-sync';
 import { claimTillHost } from './host-lock';
 import { openTill, type Till } from './open-till';
 
@@ -145,10 +148,17 @@ export async function startTillServices(options: TillServicesOptions = {}): Prom
   }
   let sandbox: SandboxHandle | undefined;
   let router: Router | undefined;
+  // The journal goes to the store server in the background (main/sync); a sale never waits
+  // for it. It looks for a link on every pass, so `till store join` takes effect while the
+  // till runs.
+  const storeSync = new StoreSync({ journal: till.journal, link: () => readStoreLink(till.settings), client: () => linkedStoreClient(till), log });
+  const nudge = () => storeSync.nudge();
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       router?.close();
+      till.engine().off('order', nudge).off('refund', nudge).off('alarm', nudge);
+      await storeSync.stop();
       try {
         await till.close();
         await sandbox?.close();
@@ -168,6 +178,8 @@ export async function startTillServices(options: TillServicesOptions = {}): Prom
       if ((options.embeddedSandbox ?? 'auto') === 'auto') sandbox = await startEmbeddedSandbox(till, log);
     }
     till.engine().start();
+    till.engine().on('order', nudge).on('refund', nudge).on('alarm', nudge);
+    storeSync.start();
     if (till.devices.anyEnabled()) till.devices.get().manager.start();
     router = createRouter({
       ...options.router,

@@ -156,6 +156,8 @@ export interface TillStatusView {
   supervisor: boolean;
   /** Main process clock, so countdowns do not depend on the renderer's clock. */
   now: number;
+  /** The store server this till sends its journal to, or null when it has not joined one. */
+  store: { name: string; backlog: number; lastSentAt: number | null } | null;
 }
 
 export interface TotalsView {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { storeLine } from './store';
 import { parseRfc3339 } from '../../alipay/rfc3339';
 import { suspectFor } from '../../checkout/integrity-watch';
 import { isTillError } from '../../errors';
@@ -96,6 +97,13 @@ function alarmChecks(till: Till): Check[] {
   }));
 }
 
+/** "store: 312 change(s) not yet sent, last sent 14:02": a backlog is a warning, never a failure (sales go on). */
+function storeCheck(till: Till): Check {
+  const line = storeLine(till).replace(/^store: /, '');
+  const cursor = till.journal.outbox.cursor();
+  return { name: 'store', verdict: cursor.enabled && (cursor.backlog > 0 || cursor.lastError !== null) ? 'warn' : 'ok', detail: line };
+}
+
 export function run(ctx: CommandContext): Promise<number> {
   parse(ctx.args, {}, { min: 0, max: 0, usage: 'till doctor' });
   return withTill(ctx, async (till) => {
@@ -119,7 +127,7 @@ export function run(ctx: CommandContext): Promise<number> {
         : { name: 'mode', verdict: 'ok', detail: 'live (profile.mode): real payments, answers checked with the imported Alipay public key' },
     );
     const keys = await keyChecks(till);
-    checks.push(...keys, ...alarmChecks(till));
+    checks.push(...keys, ...alarmChecks(till), storeCheck(till));
     if (keys.every((c) => c.verdict !== 'fail')) checks.push(...(await gatewayChecks(till)));
     else checks.push({ name: 'gateway', verdict: 'warn', detail: 'not tried: fix the keys first' });
     return report(ctx, checks, sandbox);

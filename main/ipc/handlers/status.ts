@@ -1,5 +1,6 @@
 import type { TillStatusView } from '../../../preload/contract';
 import type { CallContext, HandlerTable } from '../call-context';
+import { readStoreLink } from '../../sync/store-link';
 import { connectivityView } from '../views';
 
 /** What every screen needs to draw itself; cheap enough to ask again on every `status` event. */
@@ -40,7 +41,15 @@ async function tillStatus(ctx: CallContext): Promise<TillStatusView> {
     supervisorPinSet,
     supervisor: ctx.connection.session.active(),
     now: Date.now(),
+    store: storeStatus(ctx),
   };
+}
+
+function storeStatus(ctx: CallContext): TillStatusView['store'] {
+  const link = readStoreLink(ctx.till.settings);
+  if (!link) return null;
+  const cursor = ctx.till.journal.outbox.cursor();
+  return { name: link.name, backlog: cursor.backlog, lastSentAt: cursor.lastAckAt };
 }
 
 export const statusHandlers: HandlerTable<'till.status'> = {

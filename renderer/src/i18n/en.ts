@@ -16,6 +16,10 @@ export const en = {
   'banner.devices': 'Device problem: {list}',
   'banner.noKey': 'No merchant key: the till cannot take payments. A supervisor must generate one.',
 
+  'status.storeSent': 'store: all sent, last {time}',
+  'status.storeBacklog': 'store: {count|# change|# changes} not yet sent, last sent {time}',
+  'status.storeNever': 'never',
+
   'till.keypad': 'Amount keypad',
   'till.amount': 'Amount',
   'till.total': 'Total',

@@ -18,6 +18,10 @@ export const zhHK: Readonly<Record<MessageKey, string>> = {
   'banner.devices': '裝置問題：{list}',
   'banner.noKey': '沒有商戶密鑰，收銀機無法收款。請主管產生密鑰。',
 
+  'status.storeSent': '分店伺服器：已全部傳送，最後 {time}',
+  'status.storeBacklog': '分店伺服器：{count|# 項變更|# 項變更}尚未傳送，最後傳送 {time}',
+  'status.storeNever': '從未',
+
   'till.keypad': '金額鍵盤',
   'till.amount': '金額',
   'till.total': '總額',
