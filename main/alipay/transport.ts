@@ -88,7 +88,7 @@ export class GatewayTransport {
       throw new TillError('CONFIG_INVALID', `${setting} is not a URL: ${JSON.stringify(options.baseUrl)}`, { field: setting });
     }
     if (base.protocol !== 'https:' && !(base.protocol === 'http:' && isLoopbackUrl(base))) {
-      throw new TillError(setting === 'gateway.baseUrl' ? 'GATEWAY_INSECURE' : 'URL_INSECURE', `${setting} must use https:// (plain http is allowed only to this machine)`, { field: setting });
+      throw new TillError(setting === 'gateway.baseUrl' ? 'GATEWAY_INSECURE' : 'URL_INSECURE', `${setting} must use https:// (plain http is allowed only to this machine${setting === 'gateway.baseUrl' ? ', for the sandbox' : ''})`, { field: setting });
     }
     this.base = base;
     this.timeoutMs = options.timeoutMs ?? 15_000;
@@ -101,7 +101,7 @@ export class GatewayTransport {
       checkServerIdentity: (host: string, cert: PeerCertificate): Error | undefined => {
         const identity = checkServerIdentity(host, cert);
         if (identity) return identity;
-        if (pins.length > 0 && !pins.includes(spkiPin(cert))) return new Error(`the certificate of ${this.peer} does not match the configured pin`);
+        if (pins.length > 0 && !pins.includes(spkiPin(cert))) return new Error(`${this.peer} certificate does not match the configured pin`);
         return undefined;
       },
     };
@@ -153,7 +153,7 @@ export class GatewayTransport {
     const declared = Number(response.headers['content-length'] ?? NaN);
     if (declared > this.maxBytes) {
       response.body.destroy();
-      throw new TransportError('RESPONSE_TOO_LARGE', `the answer of ${this.peer} is ${declared} bytes, over the ${this.maxBytes}-byte limit`, 'exchange');
+      throw new TransportError('RESPONSE_TOO_LARGE', `${this.peer} answer is ${declared} bytes, over the ${this.maxBytes}-byte limit`, 'exchange');
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -162,7 +162,7 @@ export class GatewayTransport {
         size += (chunk as Buffer).length;
         if (size > this.maxBytes) {
           response.body.destroy();
-          throw new TransportError('RESPONSE_TOO_LARGE', `the answer of ${this.peer} is over the ${this.maxBytes}-byte limit`, 'exchange');
+          throw new TransportError('RESPONSE_TOO_LARGE', `${this.peer} answer is over the ${this.maxBytes}-byte limit`, 'exchange');
         }
         chunks.push(chunk as Buffer);
       }
@@ -207,7 +207,7 @@ function classify(error: unknown, timeoutMs: number, peer: string, phase?: 'exch
     return new TransportError('GATEWAY_UNREACHABLE', `${peer} cannot be reached (${code})`, 'connect', error);
   }
   if (/CERT|SSL|TLS|certificate|self.signed|pin/i.test(`${code} ${message}`)) {
-    return new TransportError('GATEWAY_TLS', `the certificate of ${peer} was not accepted: ${message}`, 'connect', error);
+    return new TransportError('GATEWAY_TLS', `${peer}'s certificate was not accepted: ${message}`, 'connect', error);
   }
   return new TransportError('GATEWAY_DROPPED', `the connection to ${peer} broke: ${code || message}`, phase ?? 'exchange', error);
 }

@@ -23,7 +23,7 @@ export interface StoreSyncOptions {
   batchSize?: number;
   /** How often an idle worker looks for changes made by another process (the CLI). */
   idleMs?: number;
-  /** After a change in this process: how soon the worker sends (changes made together go together). */
+  /** After a change in this process: how soon the worker sends (a sale's changes, and the next sale's, go together, off the cashier's moment). */
   nudgeMs?: number;
   backoff?: BackoffPolicy;
   /** Failing this long raises a STORE_SYNC alarm. */
@@ -39,7 +39,7 @@ export interface SyncPass {
   error: string | null;
 }
 
-const DEFAULTS = { batchSize: 500, idleMs: 5_000, nudgeMs: 200, backoff: { baseMs: 1_000, maxMs: 300_000 }, alarmAfterMs: 60 * 60_000 };
+const DEFAULTS = { batchSize: 500, idleMs: 5_000, nudgeMs: 500, backoff: { baseMs: 1_000, maxMs: 300_000 }, alarmAfterMs: 60 * 60_000 };
 
 /** Refusals a retry cannot fix: a person must act (enrol again, look at the server). */
 const NEEDS_A_PERSON = new Set(['TOKEN_INVALID', 'TOKEN_REVOKED', 'TOKEN_MISSING', 'TERMINAL_MISMATCH', 'SEQUENCE_GAP', 'BATCH_INVALID', 'BATCH_OUT_OF_ORDER']);

@@ -11,49 +11,87 @@ import type { TerminalIdentity } from './enrolment';
  * change is the row as it is now on the terminal: an upsert keyed by (terminal, row id).
  */
 
-const UPSERT: Record<Change['entity'], { sql: string; values: (terminal: string, d: never) => unknown[] }> = {
+/**
+ * One statement per kind of row per batch: the batch's rows of that kind go in as one JSON
+ * array (json_to_recordset), so a batch of 500 changes is a handful of round trips, not
+ * 500. Within a batch a row may change more than once (an order and, later in the batch,
+ * the same order again): only its last change is kept, which is the newest.
+ */
+interface BulkUpsert {
+  /** The row's key within a terminal, to keep only its last change in a batch. */
+  key(data: never): string;
+  sql: string;
+}
+
+const BULK: Record<Change['entity'], BulkUpsert> = {
   order: {
+    key: (d: { id: number }) => String(d.id),
     sql:
       'INSERT INTO orders (terminal_id, id, merchant_trans_id, business_day, till_terminal, seq, amount_minor, currency, refunded_minor, state, title, acquirement_id, result_code, result_message, paid_at, alarm, cancel_requested, body_text, created_at, updated_at) ' +
-      'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) ' +
+      'SELECT $1, r.id, r."merchantTransId", r."businessDay", r."terminalId", r.seq, r."amountMinor", r.currency, r."refundedMinor", r.state, r.title, r."acquirementId", r."resultCode", r."resultMessage", r."paidAt", r.alarm, r."cancelRequested", r."bodyText", r."createdAt", r."updatedAt" ' +
+      'FROM json_to_recordset($2::json) AS r(id bigint, "merchantTransId" text, "businessDay" text, "terminalId" text, seq int, "amountMinor" bigint, currency text, "refundedMinor" bigint, state text, title text, "acquirementId" text, "resultCode" text, "resultMessage" text, "paidAt" text, alarm text, "cancelRequested" boolean, "bodyText" text, "createdAt" bigint, "updatedAt" bigint) ' +
       'ON CONFLICT (terminal_id, id) DO UPDATE SET refunded_minor = excluded.refunded_minor, state = excluded.state, acquirement_id = excluded.acquirement_id, ' +
       'result_code = excluded.result_code, result_message = excluded.result_message, paid_at = excluded.paid_at, alarm = excluded.alarm, ' +
       'cancel_requested = excluded.cancel_requested, updated_at = excluded.updated_at',
-    values: (t, d: import('../protocol/sync-protocol').OrderChange) => [t, d.id, d.merchantTransId, d.businessDay, d.terminalId, d.seq, d.amountMinor, d.currency, d.refundedMinor, d.state, d.title, d.acquirementId, d.resultCode, d.resultMessage, d.paidAt, d.alarm, d.cancelRequested, d.bodyText, d.createdAt, d.updatedAt],
   },
   refund: {
+    key: (d: { id: number }) => String(d.id),
     sql:
       'INSERT INTO refunds (terminal_id, id, order_id, merchant_refund_id, amount_minor, currency, state, business_day, refund_id, result_code, reason, created_at, updated_at) ' +
-      'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ' +
+      'SELECT $1, r.id, r."orderId", r."merchantRefundId", r."amountMinor", r.currency, r.state, r."businessDay", r."refundId", r."resultCode", r.reason, r."createdAt", r."updatedAt" ' +
+      'FROM json_to_recordset($2::json) AS r(id bigint, "orderId" bigint, "merchantRefundId" text, "amountMinor" bigint, currency text, state text, "businessDay" text, "refundId" text, "resultCode" text, reason text, "createdAt" bigint, "updatedAt" bigint) ' +
       'ON CONFLICT (terminal_id, id) DO UPDATE SET state = excluded.state, refund_id = excluded.refund_id, result_code = excluded.result_code, updated_at = excluded.updated_at',
-    values: (t, d: import('../protocol/sync-protocol').RefundChange) => [t, d.id, d.orderId, d.merchantRefundId, d.amountMinor, d.currency, d.state, d.businessDay, d.refundId, d.resultCode, d.reason, d.createdAt, d.updatedAt],
   },
   attempt: {
+    key: (d: { id: number }) => String(d.id),
     sql:
       'INSERT INTO attempts (terminal_id, id, order_id, refund_id, api, req_msg_id, sent_at, received_at, outcome, result_code, status, unknown_reason, http_status, repeats, raw_response) ' +
-      'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ' +
+      'SELECT $1, r.id, r."orderId", r."refundId", r.api, r."reqMsgId", r."sentAt", r."receivedAt", r.outcome, r."resultCode", r.status, r."unknownReason", r."httpStatus", r.repeats, r."rawResponse" ' +
+      'FROM json_to_recordset($2::json) AS r(id bigint, "orderId" bigint, "refundId" bigint, api text, "reqMsgId" text, "sentAt" bigint, "receivedAt" bigint, outcome text, "resultCode" text, status text, "unknownReason" text, "httpStatus" int, repeats int, "rawResponse" text) ' +
       'ON CONFLICT (terminal_id, id) DO UPDATE SET received_at = excluded.received_at, repeats = excluded.repeats',
-    values: (t, d: import('../protocol/sync-protocol').AttemptChange) => [t, d.id, d.orderId, d.refundId, d.api, d.reqMsgId, d.sentAt, d.receivedAt, d.outcome, d.resultCode, d.status, d.unknownReason, d.httpStatus, d.repeats, d.rawResponse],
   },
   event: {
-    sql: 'INSERT INTO events (terminal_id, id, order_id, at, actor, kind, from_state, to_state, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (terminal_id, id) DO NOTHING',
-    values: (t, d: import('../protocol/sync-protocol').EventChange) => [t, d.id, d.orderId, d.at, d.actor, d.kind, d.fromState, d.toState, d.detail === null ? null : JSON.stringify(d.detail)],
+    key: (d: { id: number }) => String(d.id),
+    sql:
+      'INSERT INTO events (terminal_id, id, order_id, at, actor, kind, from_state, to_state, detail) ' +
+      'SELECT $1, r.id, r."orderId", r.at, r.actor, r.kind, r."fromState", r."toState", r.detail ' +
+      'FROM json_to_recordset($2::json) AS r(id bigint, "orderId" bigint, at bigint, actor text, kind text, "fromState" text, "toState" text, detail jsonb) ' +
+      'ON CONFLICT (terminal_id, id) DO NOTHING',
   },
   alarm: {
+    key: (d: { id: number }) => String(d.id),
     sql:
-      'INSERT INTO alarms (terminal_id, id, kind, code, order_id, message, raised_at, cleared_at, cleared_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ' +
+      'INSERT INTO alarms (terminal_id, id, kind, code, order_id, message, raised_at, cleared_at, cleared_by) ' +
+      'SELECT $1, r.id, r.kind, r.code, r."orderId", r.message, r."raisedAt", r."clearedAt", r."clearedBy" ' +
+      'FROM json_to_recordset($2::json) AS r(id bigint, kind text, code text, "orderId" bigint, message text, "raisedAt" bigint, "clearedAt" bigint, "clearedBy" text) ' +
       'ON CONFLICT (terminal_id, id) DO UPDATE SET cleared_at = excluded.cleared_at, cleared_by = excluded.cleared_by',
-    values: (t, d: import('../protocol/sync-protocol').AlarmChange) => [t, d.id, d.kind, d.code, d.orderId, d.message, d.raisedAt, d.clearedAt, d.clearedBy],
   },
   day: {
-    sql: 'INSERT INTO day_closes (terminal_id, day, closed_at, closed_by, z_report) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (terminal_id, day) DO NOTHING',
-    values: (t, d: import('../protocol/sync-protocol').DayChange) => [t, d.day, d.closedAt, d.closedBy, JSON.stringify(d.zReport)],
+    key: (d: { day: string }) => d.day,
+    sql:
+      'INSERT INTO day_closes (terminal_id, day, closed_at, closed_by, z_report) ' +
+      'SELECT $1, r.day, r."closedAt", r."closedBy", r."zReport" FROM json_to_recordset($2::json) AS r(day text, "closedAt" bigint, "closedBy" text, "zReport" jsonb) ' +
+      'ON CONFLICT (terminal_id, day) DO NOTHING',
   },
 };
 
-async function applyChange(tx: Queryable, terminal: string, change: Change): Promise<void> {
-  const upsert = UPSERT[change.entity];
-  await tx.query(upsert.sql, upsert.values(terminal, change.data as never) as never);
+/** Entities in an order that keeps every statement independent of the others (no foreign keys between them). */
+const ENTITY_ORDER: readonly Change['entity'][] = ['order', 'refund', 'attempt', 'event', 'alarm', 'day'];
+
+async function applyChanges(tx: Queryable, terminal: string, changes: readonly Change[]): Promise<void> {
+  const groups = new Map<Change['entity'], Map<string, unknown>>();
+  for (const change of changes) {
+    let rows = groups.get(change.entity);
+    if (!rows) groups.set(change.entity, (rows = new Map()));
+    const key = BULK[change.entity].key(change.data as never);
+    // A later change of the same row replaces the earlier one; delete first so the kept one sits last.
+    rows.delete(key);
+    rows.set(key, change.data);
+  }
+  for (const entity of ENTITY_ORDER) {
+    const rows = groups.get(entity);
+    if (rows && rows.size > 0) await tx.query(BULK[entity].sql, [terminal, JSON.stringify([...rows.values()])]);
+  }
 }
 
 export async function ingestBatch(db: Database, who: TerminalIdentity, batch: SyncBatch, now: number): Promise<SyncReply> {
@@ -68,7 +106,7 @@ export async function ingestBatch(db: Database, who: TerminalIdentity, batch: Sy
       throw new ServerError(409, 'SEQUENCE_GAP', `the server holds terminal ${who.id}'s changes up to ${held}; this batch starts at ${first}. Send from ${held + 1}.`, 'changes');
     }
     const fresh = batch.changes.filter((c) => c.seq > held);
-    for (const change of fresh) await applyChange(tx, who.id, change);
+    await applyChanges(tx, who.id, fresh);
     const lastSeq = Math.max(held, batch.changes.at(-1)!.seq);
     await tx.query('UPDATE terminals SET last_seq = $2, last_sync_at = $3, last_sent_at = $4, backlog = $5 WHERE id = $1', [who.id, lastSeq, now, batch.sentAt, batch.backlog]);
     return { lastSeq, applied: fresh.length };

@@ -6,6 +6,7 @@ import { benchResolution } from './resolution-bench';
 import { benchProtocol } from './protocol';
 import { benchRoundTrips } from './round-trips';
 import { benchScreens } from './screens-bench';
+import { benchSync } from './sync-bench';
 
 /** `npm run bench`: prints figures; goals are shown beside them, nothing is asserted. */
 async function main(): Promise<void> {
@@ -23,6 +24,9 @@ async function main(): Promise<void> {
   await benchScreens();
   process.stdout.write('\n');
   await benchResolution();
+  process.stdout.write('\n');
+  await benchSync();
+  process.stdout.write('\n');
   const millions = Number(process.env.BENCH_ORDERS ?? 1_000_000);
   benchMillionOrders(millions);
 }

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { WebSocket } from 'ws';
 import { BRIDGE_PATH, TOKEN_PARAM, type BridgeFrame, type Channel, type ReplyOf, type RequestOf, type Result } from '../../preload/contract';
 import { attributeMatching, visible } from '../e2e/support/eventually';
 import { keyAmount } from '../e2e/support/keypad';
+import { spawnTill, till } from '../support/cli-runner';
 import { ensureWebBuilt, RENDERER_INDEX, startWebTill, type WebTill } from '../support/web-till';
 import { line, percentile } from './measure';
 
@@ -19,6 +21,43 @@ const WARM_UP_ORDERS = 5;
 const TOTAL_ORDERS = 1000;
 const BRIDGE_WORKERS = 4;
 const MB = 1024 * 1024;
+const SYNC_ROUNDS = 2;
+const SYNC_ROUND_ORDERS = 40;
+
+/**
+ * Issue 13: what sending the journal to a store server costs a sale. Rounds of Charge -> QR
+ * alternate between the till joined to a store server (its sync worker sending as it sells)
+ * and not joined, so the machine's drift falls on both alike.
+ */
+async function syncCost(w: WebTill): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-bench-store-'));
+  // Its own process, as in a store: the server's work never runs on this process's loop.
+  const server = spawnTill(['server', 'start', '--listen', '127.0.0.1:0', '--dir', dir], { timeoutMs: 600_000 });
+  const url = (await server.waitForOutput(/listening on (http:\/\/\S+)/, 60_000))[1]!;
+  const joined: number[] = [];
+  const alone: number[] = [];
+  let amount = 300;
+  try {
+    for (let round = 0; round < SYNC_ROUNDS; round++) {
+      const enrol = await till(['--json', 'server', 'enrol', '--store', 'BENCH', '--dir', dir], { timeoutMs: 30_000 });
+      const code = (JSON.parse(enrol.stdout) as { code: string }).code;
+      const join = await till(['--data-dir', w.dataDir, 'store', 'join', url, code], { timeoutMs: 30_000 });
+      if (join.status !== 0) throw new Error(`store join failed: ${join.stderr}`);
+      for (let i = 0; i < SYNC_ROUND_ORDERS; i++) joined.push(await chargeOnScreen(w, amount++));
+      await till(['--data-dir', w.dataDir, 'store', 'leave'], { timeoutMs: 30_000 });
+      for (let i = 0; i < SYNC_ROUND_ORDERS; i++) alone.push(await chargeOnScreen(w, amount++));
+    }
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.done;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  joined.sort((a, b) => a - b);
+  alone.sort((a, b) => a - b);
+  line(`click on Charge -> QR, p95, not joined to a store (${alone.length} orders)`, `${percentile(alone, 95).toFixed(1)} ms`);
+  line(`click on Charge -> QR, p95, joined, syncing as it sells (${joined.length})`, `${percentile(joined, 95).toFixed(1)} ms`, 'unchanged within noise');
+  line('  joined / not joined', `${(percentile(joined, 95) / percentile(alone, 95)).toFixed(2)}x`);
+}
 
 /**
  * Arms a clock in the page (a string: the tests compile without the DOM library). It starts
@@ -187,7 +226,9 @@ export async function benchScreens(): Promise<void> {
     line(`click on Charge -> QR painted, p50 (${CLICK_ORDERS} orders, Chromium)`, `${percentile(times, 50).toFixed(1)} ms`);
     line(`click on Charge -> QR painted, p95 (${CLICK_ORDERS} orders, Chromium)`, `${percentile(times, 95).toFixed(1)} ms`, '<= 100 ms');
 
-    const onScreen = WARM_UP_ORDERS + CLICK_ORDERS;
+    await syncCost(w);
+
+    const onScreen = WARM_UP_ORDERS + CLICK_ORDERS + SYNC_ROUNDS * 2 * SYNC_ROUND_ORDERS;
     await ordersThroughBridge(w, TOTAL_ORDERS - onScreen);
     // A moment for the screens' follow-up reads and the last cancels to finish.
     await new Promise((resolve) => setTimeout(resolve, 1_000));

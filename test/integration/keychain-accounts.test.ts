@@ -73,6 +73,7 @@ describe('naming contract', () => {
       supervisorPinHash: 'supervisor-pin-hash',
       supervisorPinSetupCode: 'supervisor-pin-setup-code',
       isvAccessToken: 'isv-access-token',
+      storeToken: 'store-token',
       sandboxGatewayPrivateKey: 'sandbox-gateway-private-key',
     });
   });

@@ -9,7 +9,8 @@ import type { Migration } from '../../../native/sqlite';
  * folds into its attempt, a state change right after another): the unsent note will carry
  * the newer row. sent_upto is the last note read into a batch: a change after that gets a
  * note of its own, so nothing changed during a send is lost. Notes are deleted once the
- * server holds them; `seq` never repeats (AUTOINCREMENT).
+ * server holds them, all but the last one: `seq` is the rowid, max + 1, so keeping the
+ * highest row keeps the numbering going up without AUTOINCREMENT's extra write per note.
  */
 
 const ENTITIES = `'order', 'refund', 'attempt', 'event', 'alarm', 'day'`;
@@ -37,7 +38,7 @@ export const syncOutboxMigration: Migration = {
   up(db) {
     db.exec(`
       CREATE TABLE sync_outbox (
-        seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+        seq    INTEGER PRIMARY KEY,
         entity TEXT    NOT NULL CHECK (entity IN (${ENTITIES})),
         ref    ANY     NOT NULL
       ) STRICT;

@@ -79,8 +79,7 @@ export class OutboxRoom {
     this.core.transaction('start syncing to the store server', () => {
       const db = this.core.db;
       db.prepare('DELETE FROM sync_outbox').run();
-      const top = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'sync_outbox'").get() as { seq: number } | undefined;
-      const base = top?.seq ?? 0;
+      const base = 0;
       db.prepare('UPDATE sync_state SET enabled = 1, base_seq = ?, sent_upto = ?, acked_upto = ?, last_ack_at = NULL, last_error = NULL WHERE id = 1').run(base, base, base);
       for (const [entity, select] of [
         ['order', 'SELECT id FROM orders ORDER BY id'],
@@ -128,7 +127,9 @@ export class OutboxRoom {
         this.core.db.prepare('UPDATE sync_state SET last_ack_at = ?, last_error = NULL WHERE id = 1').run(at);
         return;
       }
-      this.core.db.prepare('DELETE FROM sync_outbox WHERE seq <= ?').run(upto);
+      // The highest note stays (it is at or below acked_upto, so never sent again): seq is
+      // the rowid, and keeping the top row keeps the next one above everything sent.
+      this.core.db.prepare('DELETE FROM sync_outbox WHERE seq < ?').run(upto);
       this.core.db.prepare('UPDATE sync_state SET acked_upto = ?, sent_upto = max(sent_upto, ?), last_ack_at = ?, last_error = NULL WHERE id = 1').run(upto, upto, at);
     });
   }
