@@ -32,6 +32,9 @@ sh test/support/keyring-session.sh npm test
 step "crash test: 500 orders, faults on, the till SIGKILLed at random moments"
 npm run test:crash
 
+step "store fault test: 3 terminals x 300 orders, tills and the store server SIGKILLed, PostgreSQL stopped once"
+npm run test:store-faults
+
 step "end-to-end: the real renderer in Debian's Chromium through the web host (screenshots: test-output/e2e)"
 npm run test:e2e
 

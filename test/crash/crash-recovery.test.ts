@@ -18,21 +18,13 @@
 // CRASH_ORDERS (default 500) and CRASH_SEED (the test's own random choices) can be set.
 import { seededRandom } from '../../main/alipay/sandbox/prng';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createPublicKey } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { startSandbox, type FaultConfig, type SandboxHandle, type SandboxOrderRecord } from '../../main/alipay/sandbox/server';
-import { setConfigValues } from '../../main/config/settings-schema';
-import { openTillDatabase } from '../../main/config/data-dir';
-import { openTill } from '../../main/runtime/open-till';
+import type { FaultConfig, SandboxHandle, SandboxOrderRecord } from '../../main/alipay/sandbox/server';
+import { Customer, describeRun, testInKeyringSession, orderCount, prepareDataDir, sleep, startDriver, withJournal, type JournalOrder } from './crash-kit';
 import type { SqliteDatabase } from '../../native/sqlite';
-
-const ROOT = path.resolve(__dirname, '..', '..');
-const DRIVER = path.join(__dirname, 'till-driver.ts');
-const SESSION_SCRIPT = path.join(ROOT, 'test', 'support', 'keyring-session.sh');
 
 const TARGET_ORDERS = Number(process.env.CRASH_ORDERS ?? 500);
 const SEED = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -66,187 +58,8 @@ const FAULTS: FaultConfig = {
 /** The test's own choices (kill moments, who pays and when) replay with CRASH_SEED. */
 const seeded = seededRandom;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 function print(line: string): void {
   process.stdout.write(`crash: ${line}\n`);
-}
-
-// ---------------------------------------------------------------- the till process
-
-interface DriverRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  killed: boolean;
-  /** Milliseconds from spawn to its `start` line (recovery begun), when it got that far. */
-  startedAfterMs: number | undefined;
-}
-
-interface Driver {
-  pid: number;
-  kill(): void;
-  /** Resolves at the driver's `start` line (recovery begun), or when it ends without one. */
-  started: Promise<void>;
-  done: Promise<DriverRun>;
-}
-
-function startDriver(dataDir: string, target: number, maxSeconds: number): Driver {
-  const env = { ...process.env };
-  for (const name of ['NODE_TEST_CONTEXT', 'NODE_OPTIONS', 'TILL_DATA_DIR']) delete env[name];
-  const child = spawn(process.execPath, ['--import', 'tsx', DRIVER, dataDir, String(target), String(MAX_UNRESOLVED), String(maxSeconds)], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  let killed = false;
-  let startedAfterMs: number | undefined;
-  let markStarted = () => {};
-  const started = new Promise<void>((resolve) => (markStarted = resolve));
-  const spawned = performance.now();
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    if (startedAfterMs === undefined && /^start /m.test(stdout)) {
-      startedAfterMs = performance.now() - spawned;
-      markStarted();
-    }
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const done = new Promise<DriverRun>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      markStarted();
-      resolve({ code, signal, stdout, stderr, killed, startedAfterMs });
-    });
-  });
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  void done.finally(() => process.off('exit', killOnExit));
-  return {
-    pid: child.pid ?? -1,
-    kill() {
-      killed = true;
-      child.kill('SIGKILL');
-    },
-    started,
-    done,
-  };
-}
-
-// ---------------------------------------------------------------- the journal, read-only
-
-interface JournalOrder {
-  id: number;
-  merchant_trans_id: string;
-  amount_minor: number;
-  currency: string;
-  state: string;
-  acquirement_id: string | null;
-  refunded_minor: number;
-  alarm: string | null;
-}
-
-function withJournal<T>(dataDir: string, fn: (db: SqliteDatabase) => T): T {
-  const db = openTillDatabase(dataDir, { readonly: true });
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
-
-function orderCount(dataDir: string): number {
-  return withJournal(dataDir, (db) => db.prepare<[], { n: number }>('SELECT count(*) AS n FROM orders').get()!.n);
-}
-
-// ---------------------------------------------------------------- the customer
-
-/**
- * Looks at the gateway's INIT orders as they appear and, for about half of them, scans
- * and pays: most within a couple of seconds, some late, around the end of the 10 s
- * payment window, where the payment races the till's cancel.
- */
-class Customer {
-  readonly decided = new Set<string>();
-  paid = 0;
-  paidLate = 0;
-  refused = 0;
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly poller: NodeJS.Timeout;
-
-  constructor(
-    private readonly sandbox: SandboxHandle,
-    private readonly random: () => number,
-  ) {
-    this.poller = setInterval(() => this.look(), 50);
-  }
-
-  private look(): void {
-    for (const order of this.sandbox.orders()) {
-      if (order.status !== 'INIT' || this.decided.has(order.merchantTransId)) continue;
-      this.decided.add(order.merchantTransId);
-      const r = this.random();
-      if (r < 0.45) this.later(100 + this.random() * 2_400, order.merchantTransId, false);
-      else if (r < 0.55) this.later(8_500 + this.random() * 3_000, order.merchantTransId, true);
-    }
-  }
-
-  private later(ms: number, merchantTransId: string, late: boolean): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      try {
-        this.sandbox.pay(merchantTransId);
-        this.paid += 1;
-        if (late) this.paidLate += 1;
-      } catch {
-        // Cancelled (or closed) before the customer got there.
-        this.refused += 1;
-      }
-    }, ms);
-    this.timers.add(timer);
-  }
-
-  stop(): void {
-    clearInterval(this.poller);
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-  }
-}
-
-// ---------------------------------------------------------------- the test
-
-async function prepareDataDir(dataDir: string): Promise<SandboxHandle> {
-  const till = openTill({ dataDir });
-  try {
-    await till.vault.generateMerchantKey();
-    const merchantPublicKey = createPublicKey(await till.vault.getMerchantPrivateKey());
-    const config = till.config();
-    // The gateway signs with this profile's sandbox key, which a sandbox profile verifies with.
-    const sandbox = await startSandbox({
-      port: 0,
-      gatewayPrivateKey: await till.vault.getSandboxGatewayPrivateKey(),
-      clients: [{ clientId: config['client.id'], merchantId: config['merchant.id'], publicKey: merchantPublicKey }],
-      faults: FAULTS,
-    });
-    setConfigValues(till.settings, {
-      'gateway.baseUrl': sandbox.url,
-      'payment.windowSeconds': '10',
-      'payment.pollIntervalMs': '500',
-      'gateway.timeoutMs': '1000',
-      'gateway.connectTimeoutMs': '500',
-    });
-    return sandbox;
-  } finally {
-    await till.close();
-  }
-}
-
-function describeRun(run: DriverRun): string {
-  const tail = (text: string) => text.split('\n').slice(-30).join('\n');
-  return `driver exit ${run.code}${run.signal ? ` (${run.signal})` : ''}\n--- stdout (tail)\n${tail(run.stdout)}\n--- stderr\n${tail(run.stderr)}`;
 }
 
 function stateChainProblems(db: SqliteDatabase, orders: readonly JournalOrder[]): string[] {
@@ -287,7 +100,7 @@ async function crashTest(): Promise<void> {
   let sandbox: SandboxHandle | undefined;
   let customer: Customer | undefined;
   try {
-    sandbox = await prepareDataDir(dataDir);
+    sandbox = await prepareDataDir(dataDir, FAULTS);
     print(`seed ${SEED}, sandbox ${sandbox.url}, data dir ${dataDir}, target ${TARGET_ORDERS} orders`);
 
     // ── phase 1: faults on, the till killed at random moments ────────────────────────
@@ -302,7 +115,7 @@ async function crashTest(): Promise<void> {
     let count = 0;
     while ((count = orderCount(dataDir)) < TARGET_ORDERS) {
       assert.ok(performance.now() - started < KILL_PHASE_MS, `only ${count} of ${TARGET_ORDERS} orders after ${elapsed()} of the kill phase`);
-      const driver = startDriver(dataDir, TARGET_ORDERS, 120);
+      const driver = startDriver(dataDir, TARGET_ORDERS, 120, MAX_UNRESOLVED);
       runs += 1;
       // Most kills land while the till sells (timed from its start line, so a slow start-up
       // on a busy machine does not eat the run); some land anywhere, start-up included.
@@ -330,7 +143,7 @@ async function crashTest(): Promise<void> {
 
     // ── phase 2: faults off, one run to the end ──────────────────────────────────────
     sandbox.setFaults({});
-    const final = await startDriver(dataDir, TARGET_ORDERS, FINAL_RUN_SECONDS).done;
+    const final = await startDriver(dataDir, TARGET_ORDERS, FINAL_RUN_SECONDS, MAX_UNRESOLVED).done;
     assert.equal(final.code, 0, `the final run did not resolve everything:\n${describeRun(final)}`);
     const finalStart = /^start .* recovering=(\d+)/m.exec(final.stdout);
     print(`final run resolved ${finalStart?.[1] ?? '?'} orders left unresolved by the kill phase (${elapsed()})`);
@@ -455,22 +268,5 @@ async function crashTest(): Promise<void> {
 if (process.env.TILL_KEYRING_SESSION === '1') {
   test(`${TARGET_ORDERS} orders against a faulty gateway, the till SIGKILLed at random: journal and gateway agree`, { timeout: TEST_TIMEOUT_MS }, crashTest);
 } else {
-  // Outside a keyring session: run this file again inside one and relay what it printed.
-  test('the crash test passes inside a private gnome-keyring session', { timeout: TEST_TIMEOUT_MS + 30_000 }, async (t) => {
-    const env = { ...process.env };
-    delete env.NODE_TEST_CONTEXT;
-    const child = spawn('sh', [SESSION_SCRIPT, process.execPath, '--import', 'tsx', '--test', '--test-reporter=tap', __filename], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    for (const line of stdout.split('\n')) {
-      const m = /crash: .*/.exec(line);
-      if (m) t.diagnostic(m[0]);
-    }
-    assert.equal(code, 0, `inside keyring-session.sh:\n${stdout}\n${stderr}`);
-    assert.match(stdout, /# pass [1-9]/);
-    assert.match(stdout, /# fail 0/);
-  });
+  testInKeyringSession(__filename, 'the crash test', 'crash', TEST_TIMEOUT_MS);
 }

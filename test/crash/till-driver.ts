@@ -15,6 +15,9 @@ import { CheckoutEngine } from '../../main/checkout/engine';
 import type { CartInput } from '../../main/checkout/engine-types';
 import { isTillError } from '../../main/errors';
 import { createClient, openTill } from '../../main/runtime/open-till';
+import { linkedStoreClient } from '../../main/sync/join-store';
+import { readStoreLink } from '../../main/sync/store-link';
+import { StoreSync } from '../../main/sync/store-sync';
 
 /** Below the sandbox's timeoutHoldMs in the crash test, so a held request is a client timeout. */
 export const DRIVER_TIMEOUT_MS = 600;
@@ -103,6 +106,14 @@ async function main(): Promise<number> {
     }
   }
 
+  // As the till app does (main/runtime/till-services.ts): when the till is joined to a store,
+  // its journal goes to the server in the background while it sells. A faster backoff than
+  // the app's, so a server killed and restarted is caught up within the test's minutes.
+  const sync = new StoreSync({ journal: till.journal, link: () => readStoreLink(till.settings), client: () => linkedStoreClient(till), backoff: { baseMs: 200, maxMs: 2_000 } });
+  const nudge = () => sync.nudge();
+  engine.on('order', nudge).on('refund', nudge).on('alarm', nudge);
+  sync.start();
+
   const recovered = engine.start();
   say(`start pid=${process.pid} orders=${orders()} recovering=${recovered.orders} refunds=${recovered.refunds}`);
 
@@ -131,6 +142,7 @@ async function main(): Promise<number> {
     say(`timeout orders=${orders()} unresolved=${unresolved.length} pendingRefunds=${pending.length} ${states.join(' ')}`);
   }
   await engine.stop();
+  await sync.stop();
   await client.close();
   await till.close();
   return done ? 0 : 2;

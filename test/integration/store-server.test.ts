@@ -119,6 +119,17 @@ for (const kind of STORE_DATABASE_KINDS) {
       assert.deepEqual((await post(server().url, '/v1/sync', batch(terminal, orderChanges(1, [orderChange(1)])), token)).body, { lastSeq: 1, applied: 1 });
     });
 
+    test('a terminal whose clock jumps: order is the sequence, the sync time is the server\'s, the day is what the till journaled', async () => {
+      const { terminal, token } = await enrol(server(), newStore());
+      const past = await post(server().url, '/v1/sync', { ...batch(terminal, orderChanges(1, [orderChange(1, { createdAt: 0, updatedAt: 0 })])), sentAt: 0 }, token);
+      assert.deepEqual(past.body, { lastSeq: 1, applied: 1 });
+      const future = await post(server().url, '/v1/sync', { ...batch(terminal, orderChanges(2, [orderChange(2, { createdAt: 4_102_444_800_000 })])), sentAt: 4_102_444_800_000 }, token);
+      assert.deepEqual(future.body, { lastSeq: 2, applied: 1 });
+      const [row] = await server().database.query<{ last_sync_at: string; last_sent_at: string }>('SELECT last_sync_at::text, last_sent_at::text FROM terminals WHERE id = $1', [terminal]);
+      assert.ok(Math.abs(Number(row!.last_sync_at) - Date.now()) < 60_000, 'the server\'s own clock dates the sync');
+      assert.equal(row!.last_sent_at, '4102444800000');
+    });
+
     test('the report adds up every terminal from its orders and refunds, per currency; a Z report\'s claimed totals are not believed', async () => {
       const store = newStore();
       const t1 = await enrol(server(), store, 'Till 1');
