@@ -46,19 +46,26 @@ async function enrolTerminals(server: RunningStoreServer, store: string, n: numb
   return out;
 }
 
-async function ingest(server: RunningStoreServer, label: string, batchesEach: number): Promise<void> {
+async function ingest(servers: RunningStoreServer[], label: string, batchesEach: number, withLimit = true): Promise<void> {
+  const server = servers[0]!;
   const terminals = await enrolTerminals(server, `BENCH-${label}`, TERMINALS);
   const start = process.hrtime.bigint();
   await Promise.all(
-    terminals.map(async (t) => {
+    terminals.map(async (t, i) => {
       for (let b = 0; b < batchesEach; b++) {
-        const reply = await post(server.url, '/v1/sync', batch(t.terminal, changesFor(b * BATCH + 1, BATCH)), t.token);
+        // Several instances: a terminal's batches go to any of them, as behind a load balancer.
+        const to = servers[(i + b) % servers.length]!;
+        const reply = await post(to.url, '/v1/sync', batch(t.terminal, changesFor(b * BATCH + 1, BATCH)), t.token);
         if (reply.status !== 200) throw new Error(`ingest refused: ${JSON.stringify(reply.body)}`);
       }
     }),
   );
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const rate = (TERMINALS * batchesEach * BATCH) / seconds;
+  if (!withLimit) {
+    line(`sync ingest, ${TERMINALS} terminals at once, ${label}`, `${Math.round(rate)}/s`);
+    return;
+  }
   // The limit: the same rows straight into the same database, one statement per batch.
   const limitTerminals = await enrolTerminals(server, `LIMIT-${label}`, TERMINALS);
   const limitStart = process.hrtime.bigint();
@@ -198,12 +205,17 @@ export async function benchSync(): Promise<void> {
     return startStoreServer({ listen: '127.0.0.1:0', databaseUrl, dataDir: dir, log: () => undefined });
   };
   try {
-    const pg = await open(await cluster.createDatabase('bench_ingest'));
-    await ingest(pg, 'PostgreSQL', 8);
+    const pgUrl = await cluster.createDatabase('bench_ingest');
+    const pg = await open(pgUrl);
+    await ingest([pg], 'PostgreSQL', 8);
+    // Stateless: a second instance on the same database, batches spread over both.
+    const second = await open(pgUrl);
+    await ingest([pg, second], 'PostgreSQL, 2 server instances', 8, false);
+    await second.close();
     await syncLag(pg);
     await pg.close();
     const lite = await open();
-    await ingest(lite, 'PGlite', 2);
+    await ingest([lite], 'PGlite', 2);
     await lite.close();
     tillSideCost();
     await reportOnLargeDatabase(cluster, Number(process.env.BENCH_STORE_ORDERS ?? 10_000_000));

@@ -2,12 +2,16 @@
 // same tests on both: enrolment, exactly-once sync, who may write what, bad batches, and a
 // report recomputed from the orders.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { adminCall } from '../../server/http/admin-client';
 import { createEnrolCode } from '../../server/store/enrolment';
 import type { StoreReport } from '../../server/store/report';
 import { MAX_BATCH_CHANGES } from '../../server/protocol/sync-protocol';
-import { STORE_DATABASE_KINDS, serverFor, type TestStoreServer } from '../support/store-databases';
+import { startStoreServer } from '../../server/http/start-server';
+import { STORE_DATABASE_KINDS, serverFor, sharedCluster, type TestStoreServer } from '../support/store-databases';
 import { batch, orderChange, orderChanges, post } from '../support/store-wire';
 
 let stores = 0;
@@ -159,3 +163,32 @@ for (const kind of STORE_DATABASE_KINDS) {
     });
   });
 }
+
+describe('the server is stateless: two instances on one PostgreSQL', { timeout: 120_000 }, () => {
+  test('a terminal\'s batches go to either instance, the same batch to both at once: applied once, in order', async (t) => {
+    const url = await (await sharedCluster()).createDatabase(`stateless_${process.pid}`);
+    const dirs = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'till-stateless-')));
+    const [a, b] = await Promise.all(dirs.map((dir) => startStoreServer({ listen: '127.0.0.1:0', databaseUrl: url, dataDir: dir, log: () => undefined })));
+    t.after(async () => {
+      await a!.close();
+      await b!.close();
+      for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+    });
+    // Enrolled through one instance, known to both.
+    const { code } = await adminCall<{ code: string }>(dirs[0]!, 'POST', '/admin/enrol', { store: 'CHAIN-1' });
+    const enrolled = await post(b!.url, '/v1/enrol', { code, tillTerminalId: 'T01', deviceName: 'x' });
+    const terminal = enrolled.body.terminal as string;
+    const token = enrolled.body.token as string;
+    let seq = 1;
+    for (let round = 0; round < 20; round++) {
+      const changes = orderChanges(seq, [orderChange(seq), orderChange(seq + 1), orderChange(seq + 2)]);
+      // A load balancer retrying on the other instance while the first still works on it.
+      const [x, y] = await Promise.all([post(a!.url, '/v1/sync', batch(terminal, changes), token), post(b!.url, '/v1/sync', batch(terminal, changes), token)]);
+      assert.deepEqual([x.body.lastSeq, y.body.lastSeq], [seq + 2, seq + 2]);
+      assert.equal((x.body.applied as number) + (y.body.applied as number), 3, `round ${round}: applied once between them`);
+      seq += 3;
+    }
+    const [row] = await a!.database.query<{ n: number; last: string }>('SELECT (SELECT count(*)::int FROM orders WHERE terminal_id = $1) AS n, last_seq::text AS last FROM terminals WHERE id = $1', [terminal]);
+    assert.deepEqual(row, { n: 60, last: '60' });
+  });
+});
