@@ -32,3 +32,11 @@ export function withoutPassword(url: string): string {
     return '(a database URL that does not parse)';
   }
 }
+
+/**
+ * A PostgreSQL array literal for `$n::text[]`, the same with both drivers (pg and PGlite
+ * map JavaScript arrays differently): every element quoted, `"` and `\` escaped.
+ */
+export function textArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}

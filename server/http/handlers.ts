@@ -5,6 +5,7 @@ import { checkBatch } from '../store/check-batch';
 import { authenticate, createEnrolCode, listTerminals, redeemEnrolCode, revokeTerminal } from '../store/enrolment';
 import { heldSequence, ingestBatch } from '../store/ingest';
 import { storeReport } from '../store/report';
+import { createUser, disableUser, listUsers, type Role } from '../accounts/users';
 import { ServerError } from './server-error';
 
 /**
@@ -16,13 +17,22 @@ import { ServerError } from './server-error';
 
 export type Handler = (request: IncomingMessage, url: URL) => Promise<unknown>;
 
+/** An answer that sets its own status or headers (a cookie); any other value is a 200 JSON body. */
+export class Reply {
+  constructor(
+    readonly body: unknown,
+    readonly headers: Readonly<Record<string, string | string[]>> = {},
+    readonly status = 200,
+  ) {}
+}
+
 export interface HandlerContext {
   db: Database;
   now(): number;
   log(line: string): void;
 }
 
-async function readJson(request: IncomingMessage): Promise<unknown> {
+export async function readJson(request: IncomingMessage): Promise<unknown> {
   const declared = Number(request.headers['content-length'] ?? NaN);
   if (declared > MAX_BODY_BYTES) throw new ServerError(413, 'BODY_TOO_LARGE', `the request body is ${declared} bytes, over the ${MAX_BODY_BYTES}-byte limit`);
   const chunks: Buffer[] = [];
@@ -41,7 +51,7 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   }
 }
 
-function field(body: unknown, name: string, max = 256): string {
+export function field(body: unknown, name: string, max = 256): string {
   const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
   if (typeof value !== 'string' || value.length === 0 || value.length > max) throw new ServerError(400, 'FIELD_INVALID', `${name} must be text of 1 to ${max} characters`, name);
   return value;
@@ -77,6 +87,16 @@ export function adminRoutes(ctx: HandlerContext): Record<string, Handler> {
     },
     'GET /admin/terminals': async (_request, url) => listTerminals(ctx.db, url.searchParams.get('store') ?? undefined),
     'POST /admin/revoke': async (request) => revokeTerminal(ctx.db, field(await readJson(request), 'id', 64), ctx.now()),
+    'POST /admin/users': async (request) => {
+      const body = (await readJson(request)) as Record<string, unknown>;
+      const stores = Array.isArray(body.stores) ? body.stores.map(String) : [];
+      return createUser(ctx.db, { name: field(body, 'name', 64), role: field(body, 'role', 16) as Role, stores, password: field(body, 'password', 256), by: 'shell', now: ctx.now() });
+    },
+    'GET /admin/users': async () => listUsers(ctx.db),
+    'POST /admin/users/disable': async (request) => {
+      await disableUser(ctx.db, field(await readJson(request), 'name', 64), 'shell', ctx.now());
+      return { ok: true };
+    },
     'GET /admin/report': async (_request, url) =>
       storeReport(ctx.db, { store: url.searchParams.get('store') ?? '', date: url.searchParams.get('date') ?? '', now: ctx.now() }),
   };
@@ -88,18 +108,25 @@ function isDatabaseDown(error: unknown): boolean {
   return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P0[1-3]|08\d\d\d)$/.test(code) || /terminat|Connection terminated|connect/i.test((error as Error).message ?? '');
 }
 
-export async function serve(routes: Record<string, Handler>, ctx: HandlerContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
+export async function serve(routes: Record<string, Handler>, ctx: HandlerContext, request: IncomingMessage, response: ServerResponse, fallback?: Handler): Promise<void> {
   let status = 200;
   let body: unknown;
+  let headers: Readonly<Record<string, string | string[]>> = {};
   try {
     const url = new URL(request.url ?? '/', 'http://server');
-    const handler = routes[`${request.method} ${url.pathname}`];
+    const handler = routes[`${request.method} ${url.pathname}`] ?? fallback;
     if (!handler) throw new ServerError(404, 'NOT_FOUND', `no ${request.method} ${url.pathname.slice(0, 100)} here`);
     body = await handler(request, url);
+    if (body instanceof Reply) {
+      status = body.status;
+      headers = body.headers;
+      body = body.body;
+    }
   } catch (error) {
     if (error instanceof ServerError) {
       status = error.status;
       body = { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } };
+      if (error.status === 429 && error.retryAfterS !== undefined) headers = { 'retry-after': String(error.retryAfterS) };
     } else if (isDatabaseDown(error)) {
       status = 503;
       body = { error: { code: 'DATABASE_UNAVAILABLE', message: 'the store database cannot be reached just now; try again shortly' } };
@@ -112,6 +139,6 @@ export async function serve(routes: Record<string, Handler>, ctx: HandlerContext
     request.resume();
   }
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  response.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   response.end(text);
 }

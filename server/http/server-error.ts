@@ -5,6 +5,8 @@ export class ServerError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** For a 429: when to try again. */
+    readonly retryAfterS?: number,
   ) {
     super(message);
     this.name = 'ServerError';

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { openStoreDatabase } from '../db/open-database';
 import type { Database } from '../db/database';
+import { storeApi } from '../web/store-api';
+import { ServerError } from './server-error';
 import { adminRoutes, serve, terminalRoutes, type HandlerContext } from './handlers';
 
 /**
@@ -33,6 +35,10 @@ export interface RunningStoreServer {
 }
 
 const LOOPBACK = /^(127(?:\.\d{1,3}){3}|::1|localhost)$/i;
+
+function notFound(url: URL): never {
+  throw new ServerError(404, 'NOT_FOUND', `no ${url.pathname.slice(0, 100)} here`);
+}
 
 export function parseListen(listen: string): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(listen);
@@ -65,25 +71,26 @@ export async function startStoreServer(options: StoreServerOptions): Promise<Run
   const ctx: HandlerContext = { db: database, now: options.now ?? Date.now, log };
   const terminal = terminalRoutes(ctx);
   const admin = adminRoutes(ctx);
-  const onTerminal = (req: http.IncomingMessage, res: http.ServerResponse) => void serve(terminal, ctx, req, res);
-  const api = tls ? https.createServer({ cert: fs.readFileSync(options.tlsCert!), key: fs.readFileSync(options.tlsKey!) }, onTerminal) : http.createServer(onTerminal);
-  api.requestTimeout = 60_000;
-  api.headersTimeout = 15_000;
+  const api = storeApi(ctx, { secureCookies: tls });
+  const onTerminal = (req: http.IncomingMessage, res: http.ServerResponse) => void serve(terminal, ctx, req, res, (request, url) => (url.pathname.startsWith('/api/') ? api(request, url) : notFound(url)));
+  const listener = tls ? https.createServer({ cert: fs.readFileSync(options.tlsCert!), key: fs.readFileSync(options.tlsKey!) }, onTerminal) : http.createServer(onTerminal);
+  listener.requestTimeout = 60_000;
+  listener.headersTimeout = 15_000;
   const adminServer = http.createServer((req, res) => void serve(admin, ctx, req, res));
   const adminSocket = path.join(options.dataDir, 'admin.sock');
   try {
-    await listenOn(api, port, host);
+    await listenOn(listener, port, host);
     // A socket left by a server that was killed: nothing listens on it any more.
     fs.rmSync(adminSocket, { force: true });
     await listenOn(adminServer, adminSocket);
     fs.chmodSync(adminSocket, 0o600);
   } catch (error) {
-    api.close();
+    listener.close();
     adminServer.close();
     await database.close().catch(() => undefined);
     throw error;
   }
-  const address = api.address() as AddressInfo;
+  const address = listener.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closed = false;
   return {
@@ -93,9 +100,9 @@ export async function startStoreServer(options: StoreServerOptions): Promise<Run
     async close() {
       if (closed) return;
       closed = true;
-      api.closeAllConnections();
+      listener.closeAllConnections();
       adminServer.closeAllConnections();
-      await Promise.all([new Promise((r) => api.close(r)), new Promise((r) => adminServer.close(r))]);
+      await Promise.all([new Promise((r) => listener.close(r)), new Promise((r) => adminServer.close(r))]);
       fs.rmSync(adminSocket, { force: true });
       await database.close();
     },

@@ -1,5 +1,5 @@
 import { isoMinorUnits } from '../../preload/contract/minor-units';
-import type { Queryable } from '../db/database';
+import { textArray, type Queryable } from '../db/database';
 import { ServerError } from '../http/server-error';
 import { checkStoreId } from './enrolment';
 
@@ -124,7 +124,7 @@ export async function storeReport(db: Queryable, input: { store: string; date: s
   const orderSums = await db.query<{ terminal_id: string; currency: string; state: string; n: number; amount: string }>(
     'SELECT terminal_id, currency, state, count(*)::int AS n, sum(amount_minor)::text AS amount FROM orders ' +
       'WHERE business_day = $1 AND terminal_id = ANY($2::text[]) GROUP BY terminal_id, currency, state',
-    [input.date, `{${ids.join(',')}}`],
+    [input.date, textArray(ids)],
   );
   for (const r of orderSums) {
     const t = byTerminal.get(r.terminal_id)!;
@@ -133,7 +133,7 @@ export async function storeReport(db: Queryable, input: { store: string; date: s
   }
   const refundSums = await db.query<{ terminal_id: string; currency: string; n: number; amount: string }>(
     "SELECT terminal_id, currency, count(*)::int AS n, sum(amount_minor)::text AS amount FROM refunds WHERE business_day = $1 AND state = 'SUCCEEDED' AND terminal_id = ANY($2::text[]) GROUP BY terminal_id, currency",
-    [input.date, `{${ids.join(',')}}`],
+    [input.date, textArray(ids)],
   );
   for (const r of refundSums) add(line(byTerminal.get(r.terminal_id)!, r.currency).refunded, r.n, r.amount);
 
@@ -159,7 +159,7 @@ export async function storeReport(db: Queryable, input: { store: string; date: s
 }
 
 async function exceptions(db: Queryable, terminals: Map<string, TerminalReport>, date: string, ids: string[]): Promise<ReportException[]> {
-  const list = `{${ids.join(',')}}`;
+  const list = textArray(ids);
   const name = (id: string) => terminals.get(id)?.name ?? id;
   const out: ReportException[] = [];
   const unresolved = await db.query<{ terminal_id: string; merchant_trans_id: string; state: string; amount_minor: string; currency: string }>(

@@ -48,7 +48,8 @@ async function enrolTerminals(server: RunningStoreServer, store: string, n: numb
 
 async function ingest(servers: RunningStoreServer[], label: string, batchesEach: number, withLimit = true): Promise<void> {
   const server = servers[0]!;
-  const terminals = await enrolTerminals(server, `BENCH-${label}`, TERMINALS);
+  const slug = label.replace(/[^A-Za-z0-9]+/g, '-');
+  const terminals = await enrolTerminals(server, `BENCH-${slug}`, TERMINALS);
   const start = process.hrtime.bigint();
   await Promise.all(
     terminals.map(async (t, i) => {
@@ -67,7 +68,7 @@ async function ingest(servers: RunningStoreServer[], label: string, batchesEach:
     return;
   }
   // The limit: the same rows straight into the same database, one statement per batch.
-  const limitTerminals = await enrolTerminals(server, `LIMIT-${label}`, TERMINALS);
+  const limitTerminals = await enrolTerminals(server, `LIMIT-${slug}`, TERMINALS);
   const limitStart = process.hrtime.bigint();
   await Promise.all(
     limitTerminals.map(async (t) => {

@@ -85,6 +85,17 @@ if (insideKeyringSession(__filename, 'the store server from the command line')) 
       assertErrorDoc(expectJson(unknown, 1), 'STORE_INVALID', 'store');
     });
 
+    test('the first owner is made from the shell, the password typed (here piped), never an argument; they can sign in', async () => {
+      const made = await till(['--json', 'server', 'user', 'add', 'olive', '--role', 'owner', '--dir', serverDir], { input: 'correct horse battery\n', timeoutMs: 60_000 });
+      assert.equal(expectJson(made, 0).ok, true);
+      const weak = await till(['--json', 'server', 'user', 'add', 'tom', '--role', 'owner', '--dir', serverDir], { input: 'short\n', timeoutMs: 60_000 });
+      assertErrorDoc(expectJson(weak, 1), 'PASSWORD_WEAK', 'password');
+      const signed = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-till-csrf': '1' }, body: JSON.stringify({ name: 'olive', password: 'correct horse battery' }) });
+      assert.equal(signed.status, 200);
+      const listed = await till(['server', 'user', 'list', '--dir', serverDir]);
+      assert.match(listed.stdout, /^olive\s+owner$/m);
+    });
+
     test('the credential never appears in output or in any file of the data directory', async () => {
       const everything = transcript.map((t) => t.text).join('\n');
       const tokens = everything.match(/tst_[A-Za-z0-9_-]{20,}/g) ?? [];

@@ -9,6 +9,7 @@ import type { TerminalRow } from '../../../server/store/enrolment';
 import { TillError } from '../../errors';
 import { formatMinor } from '../../alipay/currency';
 import { parse, requireOption, stringOption } from '../args';
+import { readSecretLine } from '../read-secret';
 import type { CommandContext } from '../command-context';
 import { EXIT, UsageError } from '../output';
 
@@ -21,7 +22,9 @@ const USAGE =
   'till server start [--listen HOST:PORT] [--database URL] [--dir DIR] [--tls-cert FILE --tls-key FILE]\n' +
   '       till server enrol --store STORE [--name NAME] [--dir DIR]\n' +
   '       till server terminals [--store STORE] [--revoke ID] [--dir DIR]\n' +
-  '       till server report [--store STORE] [--date YYYY-MM-DD] [--csv FILE] [--dir DIR]';
+  '       till server report [--store STORE] [--date YYYY-MM-DD] [--csv FILE] [--dir DIR]\n' +
+  '       till server user add NAME --role owner|supervisor [--store STORE]... [--dir DIR]   (password from the terminal)\n' +
+  '       till server user list | disable NAME [--dir DIR]';
 
 /** The server's own directory (PGlite's data, the admin socket): --dir, TILL_SERVER_DIR, or ~/.local/share/alipay-till-server. */
 function serverDir(values: Record<string, unknown>): string {
@@ -143,6 +146,35 @@ async function report(ctx: CommandContext, rest: string[]): Promise<number> {
   return EXIT.ok;
 }
 
+/** Store staff accounts, from the shell only for the first owner (issue 14); the password is typed, never an argument. */
+async function user(ctx: CommandContext, rest: string[]): Promise<number> {
+  const [action, ...more] = rest;
+  const { values, positionals } = parse(more, { role: { type: 'string' }, store: { type: 'string', multiple: true }, dir: { type: 'string' } }, { min: 0, max: 1, usage: USAGE });
+  const dir = serverDir(values);
+  if (action === 'list') {
+    const users = await adminCall<Array<{ name: string; role: string; stores: string[]; disabled: boolean }>>(dir, 'GET', '/admin/users');
+    ctx.out.result({ ok: true, users });
+    for (const u of users) ctx.out.say(`${u.name}  ${u.role}${u.role === 'supervisor' ? ` of ${u.stores.join(', ')}` : ''}${u.disabled ? '  DISABLED' : ''}`);
+    return EXIT.ok;
+  }
+  const name = positionals[0];
+  if (name === undefined) throw new UsageError(`usage: ${USAGE}`);
+  if (action === 'disable') {
+    await adminCall(dir, 'POST', '/admin/users/disable', { name });
+    ctx.out.result({ ok: true, disabled: name });
+    ctx.out.say(`${name} can no longer sign in; their sessions have ended.`);
+    return EXIT.ok;
+  }
+  if (action !== 'add') throw new UsageError(`usage: ${USAGE}`);
+  const password = await readSecretLine(`Password for ${name}: `);
+  if (process.stdin.isTTY === true && (await readSecretLine('Again: ')) !== password) throw new TillError('PASSWORD_MISMATCH', 'the two passwords differ; nothing was changed');
+  const stores = (values.store as string[] | undefined) ?? [];
+  const created = await adminCall<{ name: string; role: string; stores: string[] }>(dir, 'POST', '/admin/users', { name, role: requireOption(values, 'role', USAGE), stores, password });
+  ctx.out.result({ ok: true, user: created });
+  ctx.out.say(`${created.name} (${created.role}${created.stores.length ? ` of ${created.stores.join(', ')}` : ''}) may now sign in to the store screen.`);
+  return EXIT.ok;
+}
+
 export async function run(ctx: CommandContext): Promise<number> {
   const [sub, ...rest] = ctx.args;
   try {
@@ -156,6 +188,8 @@ export async function run(ctx: CommandContext): Promise<number> {
         return await terminals(ctx, rest);
       case 'report':
         return await report(ctx, rest);
+      case 'user':
+        return await user(ctx, rest);
       default:
         throw new UsageError(`usage: ${USAGE}`);
     }
