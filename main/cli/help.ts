@@ -43,6 +43,8 @@ The store (docs/store-server.md)
   server terminals [--store S] [--revoke ID]  the enrolled terminals, their last sync
   server report [--store S] [--date D] [--csv FILE]
                                               the store's day: per terminal and in total, per currency
+  server user add NAME --role owner|supervisor [--store S]... | list | disable NAME
+                                              store screen accounts (the password is typed here)
 
 Global options
   --data-dir DIR   the till's data directory (or TILL_DATA_DIR); default per platform

@@ -39,7 +39,12 @@ export function readMigrations(dir = migrationsDir()): MigrationFile[] {
 
 /** Applies what is missing; returns the versions applied now. */
 export async function migrate(db: Database, files = readMigrations()): Promise<number[]> {
-  await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)');
+  // Under the lock too: two instances creating the table at once collide in the catalog
+  // even with IF NOT EXISTS.
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await tx.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)');
+  });
   const applied: number[] = [];
   for (const file of files) {
     const done = await db.transaction(async (tx) => {

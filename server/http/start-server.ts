@@ -6,6 +6,7 @@ import path from 'node:path';
 import { openStoreDatabase } from '../db/open-database';
 import type { Database } from '../db/database';
 import { storeApi } from '../web/store-api';
+import { serveStoreScreen, storeScreenDir } from '../web/static-files';
 import { ServerError } from './server-error';
 import { adminRoutes, serve, terminalRoutes, type HandlerContext } from './handlers';
 
@@ -72,7 +73,12 @@ export async function startStoreServer(options: StoreServerOptions): Promise<Run
   const terminal = terminalRoutes(ctx);
   const admin = adminRoutes(ctx);
   const api = storeApi(ctx, { secureCookies: tls });
-  const onTerminal = (req: http.IncomingMessage, res: http.ServerResponse) => void serve(terminal, ctx, req, res, (request, url) => (url.pathname.startsWith('/api/') ? api(request, url) : notFound(url)));
+  const screen = storeScreenDir();
+  const onTerminal = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // The store screen's files: every GET that is not the API's.
+    if (screen !== null && req.method === 'GET' && !/^\/(api|v1)\//.test(req.url ?? '') && serveStoreScreen(screen, new URL(req.url ?? '/', 'http://server').pathname, res)) return;
+    void serve(terminal, ctx, req, res, (request, url) => (url.pathname.startsWith('/api/') ? api(request, url) : notFound(url)));
+  };
   const listener = tls ? https.createServer({ cert: fs.readFileSync(options.tlsCert!), key: fs.readFileSync(options.tlsKey!) }, onTerminal) : http.createServer(onTerminal);
   listener.requestTimeout = 60_000;
   listener.headersTimeout = 15_000;

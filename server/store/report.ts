@@ -82,6 +82,7 @@ function bucket(line: CurrencyLine, state: string): Totals {
 
 function ago(ms: number): string {
   const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return 'just now';
   if (minutes < 90) return `${minutes} min ago`;
   return `${Math.round(minutes / 60)} h ago`;
 }

@@ -1,0 +1,54 @@
+/**
+ * The store screen's calls to its server (server/web/store-api.ts): same origin, the
+ * session cookie sent by the browser (HttpOnly: this code never sees it), and the CSRF
+ * header on every call that changes something.
+ */
+
+export interface ApiError {
+  code: string;
+  message: string;
+}
+
+export class StoreCallError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: ApiError,
+  ) {
+    super(error.message);
+  }
+}
+
+export async function storeCall<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(method === 'GET' ? {} : { 'x-till-csrf': '1' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const parsed = (await response.json().catch(() => ({ error: { code: 'REPLY_INVALID', message: 'the server answered with something that is not JSON' } }))) as { error?: ApiError };
+  if (!response.ok) throw new StoreCallError(response.status, parsed.error ?? { code: `HTTP_${response.status}`, message: response.statusText });
+  return parsed as T;
+}
+
+export interface Totals {
+  count: number;
+  amountMinor: string;
+}
+
+export interface CurrencyLine {
+  currency: string;
+  paid: Totals;
+  refunded: Totals;
+  cancelled: Totals;
+  failed: Totals;
+  unresolved: Totals;
+  netMinor: string;
+}
+
+export interface StoreDay {
+  store: string;
+  date: string;
+  terminals: Array<{ id: string; name: string; revoked: boolean; lastSyncAt: number | null; backlog: number; stale: string | null; orderCount: number; currencies: CurrencyLine[] }>;
+  currencies: CurrencyLine[];
+  exceptions: Array<{ terminal: string; kind: string; merchantTransId: string | null; code: string | null; message: string }>;
+}
