@@ -103,6 +103,12 @@ export class StoreSync {
     let sent = 0;
     const link = this.options.link();
     if (!link) return { sent, backlog: 0, error: null };
+    // Nothing to send: no connection is opened (the idle worker looks every few seconds).
+    if (journal.outbox.cursor().backlog === 0) {
+      this.failures = 0;
+      this.failingSince = null;
+      return { sent, backlog: 0, error: null };
+    }
     let client: StoreClient | null = null;
     try {
       client = await this.options.client();
@@ -113,10 +119,12 @@ export class StoreSync {
         const last = changes.at(-1)!.seq;
         const reply = await client.sync({ terminal: link.terminal, changes: changes.map(toWire), backlog: backlog - changes.length, sentAt: this.o.now() });
         if (!Number.isSafeInteger(reply.lastSeq) || reply.lastSeq < 0) throw new TillError('REPLY_INVALID', 'the store server answered without a valid lastSeq');
-        if (reply.lastSeq > last) {
-          // The server holds changes this till has not made yet: its journal was restored
-          // from an older copy, and new changes would be taken for old ones.
-          throw new TillError('SERVER_AHEAD', `the store server holds this terminal's changes up to ${reply.lastSeq}, but this till has made only ${last}; its journal may have been restored from a backup. Ask the store's administrator before selling on.`);
+        // More than this batch is normal when another sender (`till store sync` beside the
+        // app) got there first; more than this till ever made is not: its journal was
+        // restored from an older copy, and new changes would be taken for old ones.
+        const made = journal.outbox.highest();
+        if (reply.lastSeq > made) {
+          throw new TillError('SERVER_AHEAD', `the store server holds this terminal's changes up to ${reply.lastSeq}, but this till has made only ${made}; its journal may have been restored from a backup. Ask the store's administrator before selling on.`);
         }
         journal.outbox.acknowledge(reply.lastSeq, this.o.now());
         sent += changes.length;

@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../db/database';
 import { ServerError } from '../http/server-error';
+import { applyTotals, totalsBefore } from './day-totals';
 import type { Change, SyncBatch, SyncReply } from '../protocol/sync-protocol';
 import type { TerminalIdentity } from './enrolment';
 
@@ -88,10 +89,13 @@ async function applyChanges(tx: Queryable, terminal: string, changes: readonly C
     rows.delete(key);
     rows.set(key, change.data);
   }
+  const rowsOf = (entity: Change['entity']) => [...(groups.get(entity)?.values() ?? [])] as Change['data'][];
+  const totals = await totalsBefore(tx, terminal, { orders: rowsOf('order'), refunds: rowsOf('refund') });
   for (const entity of ENTITY_ORDER) {
     const rows = groups.get(entity);
     if (rows && rows.size > 0) await tx.query(BULK[entity].sql, [terminal, JSON.stringify([...rows.values()])]);
   }
+  await applyTotals(tx, terminal, totals);
 }
 
 export async function ingestBatch(db: Database, who: TerminalIdentity, batch: SyncBatch, now: number): Promise<SyncReply> {

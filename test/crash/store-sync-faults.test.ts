@@ -24,6 +24,7 @@ import { adminCall } from '../../server/http/admin-client';
 import { openPostgres } from '../../server/db/pg-database';
 import { Customer, describeRun, testInKeyringSession, orderCount, prepareDataDir, ROOT, sleep, startDriver, withJournal } from './crash-kit';
 import { startPostgres, type PostgresCluster } from '../support/postgres-cluster';
+import { assertDayTotalsMatchRows } from '../support/day-totals-check';
 
 const TERMINALS = 3;
 const ORDERS = Number(process.env.SYNC_FAULT_ORDERS ?? 300);
@@ -275,6 +276,13 @@ async function storeFaultTest(): Promise<void> {
       // Killed servers and a stopped database are outages a retry fixes: no alarm for a person.
       assert.deepEqual(mine.alarmKinds.filter((k) => k.startsWith('STORE_SYNC')), [], `${t.name}: store sync alarms`);
     }
+    const check = await openPostgres(databaseUrl, { poolSize: 1 });
+    try {
+      await assertDayTotalsMatchRows(check);
+    } finally {
+      await check.close();
+    }
+    print('the running day totals equal the rows summed afresh');
     for (const day of days) {
       const report = await adminCall<StoreReport>(path.join(root, 'server'), 'GET', `/admin/report?store=FAULTS&date=${day}`);
       const sums = new Map<string, number[]>();

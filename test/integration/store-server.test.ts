@@ -13,6 +13,7 @@ import { MAX_BATCH_CHANGES } from '../../server/protocol/sync-protocol';
 import { startStoreServer } from '../../server/http/start-server';
 import { STORE_DATABASE_KINDS, serverFor, sharedCluster, type TestStoreServer } from '../support/store-databases';
 import { batch, orderChange, orderChanges, post } from '../support/store-wire';
+import { assertDayTotalsMatchRows } from '../support/day-totals-check';
 
 let stores = 0;
 
@@ -79,6 +80,7 @@ for (const kind of STORE_DATABASE_KINDS) {
       assert.deepEqual(later.body, { lastSeq: 6, applied: 1 });
       const row = await server().database.query<{ state: string; n: number }>("SELECT state, (SELECT count(*)::int FROM orders WHERE terminal_id = $1) AS n FROM orders WHERE terminal_id = $1 AND id = 1", [terminal]);
       assert.deepEqual(row, [{ state: 'REFUNDED', n: 5 }]);
+      await assertDayTotalsMatchRows(server().database);
     });
 
     test('a credential writes only its own terminal; a wrong, missing or revoked credential writes nothing', async () => {
@@ -147,6 +149,7 @@ for (const kind of STORE_DATABASE_KINDS) {
         ...orderChanges(1, [orderChange(1, { amountMinor: 250 }), orderChange(2, { state: 'SENDING', amountMinor: 80 }), orderChange(3, { state: 'FAILED', amountMinor: 10 }), orderChange(4, { businessDay: '2026-12-03', amountMinor: 5000 })]),
         { seq: 5, entity: 'alarm', data: { id: 1, kind: 'CONFIG', code: 'INVALID_SIGNATURE', orderId: null, message: 'keys wrong', raisedAt: 1, clearedAt: null, clearedBy: null } },
       ], 7), t2.token);
+      await assertDayTotalsMatchRows(server().database);
       const report = await adminCall<StoreReport>(server().dir, 'GET', `/admin/report?store=${store}&date=2026-12-04`);
       const usd = report.currencies.find((c) => c.currency === 'USD')!;
       assert.deepEqual(usd.paid, { count: 3, amountMinor: '1950' }); // 1000 + 700 (refunded later, still paid that day) + 250

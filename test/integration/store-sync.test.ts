@@ -4,6 +4,8 @@
 // the server's figures equal to each terminal's own reconciliation. Real SQLite journals,
 // a real server on a real PostgreSQL cluster.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { reconcileDay } from '../../main/journal/reconcile';
 import type { Journal } from '../../main/journal/journal';
@@ -179,6 +181,34 @@ describe('the till sends its journal to the store server', { timeout: 120_000 },
       );
     }
     for (const t of tills) assert.deepEqual(await serverRows(t.terminal), journalRows(t.journal));
+  });
+
+  test('two senders on one journal (the app and `till store sync`): answers ahead of a batch are normal, no alarm, nothing doubled', async () => {
+    const t = await joinedTill(`SYNC${++stores}`, 'Till 1');
+    for (let i = 0; i < 12; i++) orderIn(t.journal, 'PAID');
+    const a = t.sync({ batchSize: 3 });
+    const b = t.sync({ batchSize: 5 });
+    const [x, y] = await Promise.all([a.syncNow(), b.syncNow()]);
+    assert.deepEqual([x.error, y.error], [null, null]);
+    assert.equal(t.journal.openAlarms().filter((al) => al.kind === 'STORE_SYNC').length, 0);
+    assert.deepEqual(await serverRows(t.terminal), journalRows(t.journal));
+  });
+
+  test('a journal restored from an older copy: the server holds more than the till ever made, and a person is told', async () => {
+    const t = await joinedTill(`SYNC${++stores}`, 'Till 1');
+    orderIn(t.journal, 'PAID');
+    const backup = openJournal();
+    backup.close();
+    fs.rmSync(path.join(backup.dir, 'till.sqlite'), { force: true });
+    t.journal.db.prepare('VACUUM INTO ?').run(path.join(backup.dir, 'till.sqlite'));
+    for (let i = 0; i < 3; i++) orderIn(t.journal, 'PAID');
+    assert.equal((await t.sync().syncNow()).error, null);
+    const restored = backup.reopen();
+    orderIn(restored.journal, 'PAID');
+    const worker = new StoreSync({ journal: restored.journal, link: () => ({ url: server.url, terminal: t.terminal, store: 's', name: 'n' }), client: async () => new StoreClient({ url: server.url, token: t.token }) });
+    const pass = await worker.syncNow();
+    assert.match(pass.error ?? '', /restored from a backup/);
+    assert.equal(restored.journal.openAlarms().find((al) => al.kind === 'STORE_SYNC')?.code, 'SERVER_AHEAD');
   });
 
   test('leaving stops the notes and drops the unsent ones; the server keeps what it has', async () => {

@@ -66,6 +66,13 @@ export class OutboxRoom {
     this.day = db.prepare('SELECT day, closed_at, closed_by, z_report FROM business_days WHERE day = ?');
   }
 
+  /** The highest sequence this till has made since it joined (the top note is never deleted). */
+  highest(): number {
+    const s = this.state.get()!;
+    const row = this.core.db.prepare('SELECT max(seq) AS top FROM sync_outbox').get() as { top: number | null };
+    return Math.max(row.top ?? 0, s.acked_upto) - s.base_seq;
+  }
+
   cursor(): SyncCursor {
     const s = this.state.get()!;
     return { enabled: s.enabled === 1, acked: s.acked_upto - s.base_seq, backlog: s.enabled === 1 ? this.backlog.get(s.acked_upto)!.n : 0, lastAckAt: s.last_ack_at, lastError: s.last_error };
