@@ -26,6 +26,15 @@ export class Reply {
   ) {}
 }
 
+/** A file-like answer (a CSV): the text as it is, with its own content type. */
+export class TextReply {
+  constructor(
+    readonly text: string,
+    readonly contentType: string,
+    readonly filename: string,
+  ) {}
+}
+
 export interface HandlerContext {
   db: Database;
   now(): number;
@@ -117,6 +126,17 @@ export async function serve(routes: Record<string, Handler>, ctx: HandlerContext
     const handler = routes[`${request.method} ${url.pathname}`] ?? fallback;
     if (!handler) throw new ServerError(404, 'NOT_FOUND', `no ${request.method} ${url.pathname.slice(0, 100)} here`);
     body = await handler(request, url);
+    if (body instanceof TextReply) {
+      response.writeHead(200, {
+        'content-type': body.contentType,
+        'content-disposition': `attachment; filename="${body.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+        'content-length': Buffer.byteLength(body.text),
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
+      response.end(body.text);
+      return;
+    }
     if (body instanceof Reply) {
       status = body.status;
       headers = body.headers;

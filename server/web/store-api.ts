@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { createEnrolCode, listTerminals, revokeTerminal } from '../store/enrolment';
 import { storeReport } from '../store/report';
 import { ServerError } from '../http/server-error';
-import { field, readJson, Reply, type Handler, type HandlerContext } from '../http/handlers';
+import { field, readJson, Reply, TextReply, type Handler, type HandlerContext } from '../http/handlers';
+import { dayCsv, orderDetail, searchOrders } from '../store/orders';
 import { sessionUser, signIn, signOut } from '../accounts/sessions';
 import { canSee, createUser, listUsers, type Role, type User } from '../accounts/users';
 
@@ -82,6 +83,25 @@ export function storeApiRoutes(ctx: HandlerContext, options: { secureCookies: bo
       },
     },
     { method: 'GET', pattern: '/api/stores/:store/day', access: 'store', run: async ({ params, url, now }) => storeReport(ctx.db, { store: params.store!, date: dayOf(url), now }) },
+    {
+      method: 'GET',
+      pattern: '/api/stores/:store/orders',
+      access: 'store',
+      run: async ({ params, url }) => {
+        const q = (name: string) => url.searchParams.get(name) ?? undefined;
+        return searchOrders(ctx.db, params.store!, { q: q('q'), state: q('state'), amountMinor: q('amount'), terminal: q('terminal'), from: q('from'), to: q('to'), after: q('after') });
+      },
+    },
+    { method: 'GET', pattern: '/api/stores/:store/orders/:terminal/:id', access: 'store', run: async ({ params }) => orderDetail(ctx.db, params.store!, params.terminal!, params.id!) },
+    {
+      method: 'GET',
+      pattern: '/api/stores/:store/day.csv',
+      access: 'store',
+      run: async ({ params, url }) => {
+        const day = dayOf(url);
+        return new TextReply(await dayCsv(ctx.db, params.store!, day), 'text/csv; charset=utf-8', `${params.store}-${day}.csv`);
+      },
+    },
     { method: 'GET', pattern: '/api/stores/:store/terminals', access: 'store', run: async ({ params }) => ({ terminals: await listTerminals(ctx.db, params.store) }) },
     {
       method: 'POST',

@@ -5,6 +5,7 @@
 // marked with its backlog and clears once it catches up; the supervisor of another store
 // sees none of it. Screenshots in test-output/e2e.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { reconcileDay } from '../../main/journal/reconcile';
@@ -105,6 +106,12 @@ describe('the store screen', { timeout: 180_000 }, () => {
     await tills[1]!.sync();
     await attributeMatching(lagging, 'data-stale', /^no$/, 15_000);
     await attributeMatching(total, 'data-paid-minor', new RegExp(`^${paidSum()}$`), 15_000);
+
+    // The day as CSV, one line per order with its terminal.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('store-csv').click()]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    assert.equal(csv.length - 1, tills.reduce((n, x) => n + reconcileDay(x.j.journal, day).orderCount, 0));
+    assert.ok(csv.slice(1).every((line) => /^Till [12],/.test(line)));
 
     // In Chinese.
     await page.getByTestId('store-locale').click();

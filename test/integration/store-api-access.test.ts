@@ -7,7 +7,7 @@ import { before, describe, test } from 'node:test';
 import { adminCall } from '../../server/http/admin-client';
 import { SESSION_COOKIE } from '../../server/web/store-api';
 import { storeServer, type TestStoreServer } from '../support/store-databases';
-import { post } from '../support/store-wire';
+import { batch, orderChange, orderChanges, post } from '../support/store-wire';
 
 type Role = 'anonymous' | 'supervisor of A' | 'supervisor of B' | 'owner';
 const ROLES: Role[] = ['anonymous', 'supervisor of A', 'supervisor of B', 'owner'];
@@ -16,6 +16,7 @@ const PASSWORD = 'correct horse battery';
 let server: TestStoreServer;
 const cookies = new Map<Role, string>();
 const terminals: string[] = [];
+const tokens: string[] = [];
 let made = 0;
 
 async function call(method: string, path: string, options: { cookie?: string; body?: unknown; csrf?: boolean; origin?: string; raw?: string } = {}) {
@@ -27,7 +28,8 @@ async function call(method: string, path: string, options: { cookie?: string; bo
   const response = await fetch(`${server.url}${path}`, { method, headers, body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)) });
   const text = await response.text();
   assert.ok(!/\bat .+\.(ts|js):\d+/.test(text), `a stack in the answer: ${text}`);
-  return { status: response.status, body: JSON.parse(text) as Record<string, unknown>, setCookie: response.headers.get('set-cookie') };
+  const json = (response.headers.get('content-type') ?? '').startsWith('application/json');
+  return { status: response.status, body: (json ? JSON.parse(text) : { text }) as Record<string, unknown>, setCookie: response.headers.get('set-cookie') };
 }
 
 async function signIn(name: string, password = PASSWORD) {
@@ -48,9 +50,14 @@ describe('the store API: who may call what', { timeout: 120_000 }, () => {
   before(async () => {
     server = await storeServer('postgres');
     for (const store of ['STORE-A', 'STORE-B', 'STORE-A']) {
-      const { code } = await adminCall<{ code: string }>(server.dir, 'POST', '/admin/enrol', { store });
-      terminals.push((await post(server.url, '/v1/enrol', { code, tillTerminalId: 'T01', deviceName: 'x' })).body.terminal as string);
+      const { code } = await adminCall<{ code: string }>(server.dir, 'POST', '/admin/enrol', { store, name: `${store} till` });
+      const enrolled = (await post(server.url, '/v1/enrol', { code, tillTerminalId: 'T01', deviceName: 'x' })).body;
+      terminals.push(enrolled.terminal as string);
+      tokens.push(enrolled.token as string);
     }
+    // 55 orders on STORE-A's first till: more than one page of search.
+    const orders = Array.from({ length: 55 }, (_, i) => orderChange(i + 1, { state: i === 0 ? 'CANCELLED' : 'PAID', amountMinor: 1000 + i, createdAt: 1_780_000_000_000 + i }));
+    assert.equal((await post(server.url, '/v1/sync', batch(terminals[0]!, orderChanges(1, orders)), tokens[0])).status, 200);
     await user('olive', 'owner');
     await user('sam', 'supervisor', ['STORE-A']);
     await user('bea', 'supervisor', ['STORE-B']);
@@ -71,6 +78,10 @@ describe('the store API: who may call what', { timeout: 120_000 }, () => {
     { method: 'POST', path: () => '/api/stores/STORE-A/enrol', body: () => ({}), expect: { anonymous: 401, 'supervisor of A': 403, 'supervisor of B': 403, owner: 200 } },
     { method: 'POST', path: () => `/api/stores/STORE-A/terminals/${terminals[2]}/revoke`, expect: { anonymous: 401, 'supervisor of A': 403, 'supervisor of B': 403, owner: 200 } },
     { method: 'POST', path: () => `/api/stores/STORE-B/terminals/${terminals[0]}/revoke`, expect: { anonymous: 401, 'supervisor of A': 403, 'supervisor of B': 403, owner: 404 } },
+    { method: 'GET', path: () => '/api/stores/STORE-A/orders?q=0001', expect: { anonymous: 401, 'supervisor of A': 200, 'supervisor of B': 404, owner: 200 } },
+    { method: 'GET', path: () => `/api/stores/STORE-A/orders/${terminals[0]}/1`, expect: { anonymous: 401, 'supervisor of A': 200, 'supervisor of B': 404, owner: 200 } },
+    { method: 'GET', path: () => `/api/stores/STORE-B/orders/${terminals[0]}/1`, expect: { anonymous: 401, 'supervisor of A': 404, 'supervisor of B': 404, owner: 404 } },
+    { method: 'GET', path: () => '/api/stores/STORE-A/day.csv?date=2026-12-04', expect: { anonymous: 401, 'supervisor of A': 200, 'supervisor of B': 404, owner: 200 } },
     { method: 'GET', path: () => '/api/users', expect: { anonymous: 401, 'supervisor of A': 403, 'supervisor of B': 403, owner: 200 } },
     { method: 'POST', path: () => '/api/users', body: () => ({ name: `clerk${++made}`, role: 'supervisor', stores: ['STORE-A'], password: PASSWORD }), expect: { anonymous: 401, 'supervisor of A': 403, 'supervisor of B': 403, owner: 201 } },
   ];
@@ -84,6 +95,36 @@ describe('the store API: who may call what', { timeout: 120_000 }, () => {
       }
     });
   }
+
+  test('search across terminals and days: by the last digits, by state and amount, in pages; an order in full, without raw answers; the day as CSV', async () => {
+    const sam = cookies.get('supervisor of A');
+    const tail = await call('GET', '/api/stores/STORE-A/orders?q=000055', { cookie: sam });
+    assert.deepEqual((tail.body.orders as Array<{ id: number }>).map((o) => o.id), [55]);
+    const cancelled = await call('GET', '/api/stores/STORE-A/orders?state=CANCELLED', { cookie: sam });
+    assert.deepEqual((cancelled.body.orders as Array<{ id: number }>).map((o) => o.id), [1]);
+    const amount = await call('GET', '/api/stores/STORE-A/orders?amount=1010', { cookie: sam });
+    assert.deepEqual((amount.body.orders as Array<{ id: number }>).map((o) => o.id), [11]);
+    const first = await call('GET', '/api/stores/STORE-A/orders', { cookie: sam });
+    assert.equal((first.body.orders as unknown[]).length, 50);
+    assert.equal((first.body.orders as Array<{ id: number }>)[0]!.id, 55, 'newest first');
+    const second = await call('GET', `/api/stores/STORE-A/orders?after=${encodeURIComponent(first.body.next as string)}`, { cookie: sam });
+    assert.deepEqual((second.body.orders as Array<{ id: number }>).map((o) => o.id), [5, 4, 3, 2, 1]);
+    assert.equal(second.body.next, null);
+    for (const bad of ['q=%27%3B--', 'state=MAYBE', 'amount=1.5', 'from=yesterday', 'after=1:2:3']) {
+      const refused = await call('GET', `/api/stores/STORE-A/orders?${bad}`, { cookie: sam });
+      assert.equal(refused.status, 400, bad);
+    }
+    const detail = await call('GET', `/api/stores/STORE-A/orders/${terminals[0]}/1`, { cookie: sam });
+    assert.equal((detail.body.order as { state: string }).state, 'CANCELLED');
+    assert.ok(!JSON.stringify(detail.body).includes('raw_response'));
+    const csv = await fetch(`${server.url}/api/stores/STORE-A/day.csv?date=2026-12-04`, { headers: { cookie: `${SESSION_COOKIE}=${sam}` } });
+    assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
+    assert.match(csv.headers.get('content-disposition') ?? '', /attachment; filename="STORE-A-2026-12-04.csv"/);
+    const lines = (await csv.text()).trim().split('\n');
+    assert.equal(lines[0], 'terminal,merchant_trans_id,state,currency,amount_minor,refunded_minor,acquirement_id,alarm,created_at');
+    assert.equal(lines.length, 56);
+    assert.match(lines[1]!, /^STORE-A till,T0120261204000001,CANCELLED,USD,1000,0,/);
+  });
 
   test('a supervisor sees only their stores in the list, and nothing of another store even by a forged URL', async () => {
     const list = await call('GET', '/api/stores', { cookie: cookies.get('supervisor of B') });

@@ -6,6 +6,7 @@ import { ServerError } from '../../../server/http/server-error';
 import { startStoreServer } from '../../../server/http/start-server';
 import type { CurrencyLine, StoreReport } from '../../../server/store/report';
 import type { TerminalRow } from '../../../server/store/enrolment';
+import { csvCell } from '../../../server/store/csv-cell';
 import { TillError } from '../../errors';
 import { formatMinor } from '../../alipay/currency';
 import { parse, requireOption, stringOption } from '../args';
@@ -111,9 +112,7 @@ export function reportCsv(report: StoreReport): string {
     rows.push([who, c.currency, String(c.paid.count), c.paid.amountMinor, String(c.refunded.count), c.refunded.amountMinor, c.netMinor, String(c.cancelled.count), String(c.failed.count), String(c.unresolved.count), c.unresolved.amountMinor]);
   for (const t of report.terminals) for (const c of t.currencies) add(t.name, c);
   for (const c of report.currencies) add('STORE', c);
-  // A name that starts like a formula is quoted as text (CSV injection).
-  const cell = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `"'${v.replace(/"/g, '""')}"` : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  return rows.map((r) => r.map(cell).join(',')).join('\n') + '\n';
+  return rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }
 
 async function report(ctx: CommandContext, rest: string[]): Promise<number> {

@@ -141,6 +141,11 @@ function Stores({ t, onSignedOut }: { t: ReturnType<typeof storeWords>; onSigned
         <label>
           {t('date')} <input type="date" value={date} onChange={(e) => setDate(e.target.value)} data-testid="store-date" />
         </label>
+        {store !== null && (
+          <a className="btn" href={`/api/stores/${encodeURIComponent(store)}/day.csv?date=${date}`} download data-testid="store-csv">
+            {t('csv')}
+          </a>
+        )}
         <span className="muted small">{t('live')}</span>
       </div>
       {day && <DayView day={day} t={t} />}

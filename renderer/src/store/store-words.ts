@@ -29,6 +29,7 @@ const en = {
   'lastSynced': 'last synced {time}',
   'neverSynced': 'never synced',
   'live': 'Updates as terminals sync',
+  'csv': 'Day as CSV',
 } as const;
 
 export type StoreWord = keyof typeof en;
@@ -58,6 +59,7 @@ const zhHK: Readonly<Record<StoreWord, string>> = {
   'lastSynced': '最後同步 {time}',
   'neverSynced': '從未同步',
   'live': '收銀機同步時自動更新',
+  'csv': '下載當日 CSV',
 };
 
 export type StoreLocale = 'en' | 'zh-HK';

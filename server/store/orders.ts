@@ -1,0 +1,124 @@
+import type { Queryable } from '../db/database';
+import { textArray } from '../db/database';
+import { ServerError } from '../http/server-error';
+import { csvCell } from './csv-cell';
+
+/**
+ * A store's orders for its screen (issue 14): search across terminals and days, one
+ * order's history, and the day as CSV. Every query is limited to the store's terminals;
+ * attempts are shown by result code, never with the gateway's raw answer.
+ */
+
+export const SEARCH_PAGE = 50;
+const DAY = /^\d{4}-[01]\d-[0-3]\d$/;
+const STATES = new Set(['NEW', 'SENDING', 'AWAITING_PAYMENT', 'CANCELLING', 'PAID', 'REFUNDED', 'CANCELLED', 'FAILED']);
+
+export interface OrderRow {
+  terminal: string;
+  terminalName: string;
+  id: number;
+  merchantTransId: string;
+  businessDay: string;
+  amountMinor: string;
+  currency: string;
+  refundedMinor: string;
+  state: string;
+  acquirementId: string | null;
+  alarm: string | null;
+  createdAt: number;
+}
+
+const COLUMNS =
+  'o.terminal_id, t.name AS terminal_name, o.id::text, o.merchant_trans_id, o.business_day, o.amount_minor::text, o.currency, o.refunded_minor::text, o.state, o.acquirement_id, o.alarm, o.created_at::text';
+
+function toRow(r: Record<string, string | null>): OrderRow {
+  return {
+    terminal: r.terminal_id!, terminalName: r.terminal_name!, id: Number(r.id), merchantTransId: r.merchant_trans_id!, businessDay: r.business_day!, amountMinor: r.amount_minor!,
+    currency: r.currency!, refundedMinor: r.refunded_minor!, state: r.state!, acquirementId: r.acquirement_id ?? null, alarm: r.alarm ?? null, createdAt: Number(r.created_at),
+  };
+}
+
+async function terminalsOf(db: Queryable, store: string): Promise<string[]> {
+  return (await db.query<{ id: string }>('SELECT id FROM terminals WHERE store_id = $1', [store])).map((r) => r.id);
+}
+
+export interface SearchQuery {
+  /** The merchantTransId, or its last digits (2 or more), or Alipay's transaction id. */
+  q?: string;
+  state?: string;
+  amountMinor?: string;
+  terminal?: string;
+  from?: string;
+  to?: string;
+  /** The page after this one: `createdAt:terminal:id` of the last row seen. */
+  after?: string;
+}
+
+export async function searchOrders(db: Queryable, store: string, query: SearchQuery): Promise<{ orders: OrderRow[]; next: string | null }> {
+  const where: string[] = ['o.terminal_id = ANY($1::text[])'];
+  const params: Array<string | number> = [textArray(await terminalsOf(db, store))];
+  const add = (sql: string, value: string | number) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (query.q) {
+    const q = query.q.trim();
+    if (!/^[A-Za-z0-9_-]{2,64}$/.test(q)) throw new ServerError(400, 'QUERY_INVALID', 'search by a merchantTransId, its last 2 or more characters, or an Alipay transaction id', 'q');
+    params.push(q.split('').reverse().join('') + '%', q);
+    where.push(`(reverse(o.merchant_trans_id) LIKE $${params.length - 1} OR o.acquirement_id = $${params.length})`);
+  }
+  if (query.state) {
+    if (!STATES.has(query.state)) throw new ServerError(400, 'STATE_INVALID', `state is one of ${[...STATES].join(', ')}`, 'state');
+    add('o.state = ?', query.state);
+  }
+  if (query.amountMinor) {
+    if (!/^\d{1,15}$/.test(query.amountMinor)) throw new ServerError(400, 'AMOUNT_INVALID', 'amount is a whole number of minor units', 'amount');
+    add('o.amount_minor = ?::bigint', query.amountMinor);
+  }
+  if (query.terminal) add('o.terminal_id = ?', query.terminal);
+  for (const [key, op] of [['from', '>='], ['to', '<=']] as const) {
+    const day = query[key];
+    if (day === undefined) continue;
+    if (!DAY.test(day)) throw new ServerError(400, 'DATE_INVALID', `${key} must be a day like 2026-12-04`, key);
+    add(`o.business_day ${op} ?`, day);
+  }
+  if (query.after) {
+    const m = /^(\d{1,15}):(trm_[0-9a-f]{12}):(\d{1,15})$/.exec(query.after);
+    if (!m) throw new ServerError(400, 'CURSOR_INVALID', 'after is the cursor a previous page gave', 'after');
+    params.push(m[1]!, m[2]!, m[3]!);
+    where.push(`(o.created_at, o.terminal_id, o.id) < ($${params.length - 2}::bigint, $${params.length - 1}, $${params.length}::bigint)`);
+  }
+  const rows = await db.query<Record<string, string | null>>(
+    `SELECT ${COLUMNS} FROM orders o JOIN terminals t ON t.id = o.terminal_id WHERE ${where.join(' AND ')} ORDER BY o.created_at DESC, o.terminal_id DESC, o.id DESC LIMIT ${SEARCH_PAGE + 1}`,
+    params,
+  );
+  const orders = rows.slice(0, SEARCH_PAGE).map(toRow);
+  const last = orders.at(-1);
+  return { orders, next: rows.length > SEARCH_PAGE && last ? `${last.createdAt}:${last.terminal}:${last.id}` : null };
+}
+
+/** One order with its history, its gateway exchanges (result codes only) and its refunds. */
+export async function orderDetail(db: Queryable, store: string, terminal: string, id: string) {
+  if (!/^\d{1,15}$/.test(id)) throw new ServerError(404, 'ORDER_NOT_FOUND', 'no such order');
+  const rows = await db.query<Record<string, string | null>>(`SELECT ${COLUMNS} FROM orders o JOIN terminals t ON t.id = o.terminal_id WHERE t.store_id = $1 AND o.terminal_id = $2 AND o.id = $3::bigint`, [store, terminal, id]);
+  if (rows.length === 0) throw new ServerError(404, 'ORDER_NOT_FOUND', 'no such order in this store');
+  const args = [terminal, id];
+  return {
+    order: toRow(rows[0]!),
+    events: await db.query('SELECT at::text, actor, kind, from_state, to_state FROM events WHERE terminal_id = $1 AND order_id = $2::bigint ORDER BY id', args),
+    attempts: await db.query('SELECT api, sent_at::text, outcome, result_code, status, unknown_reason, repeats FROM attempts WHERE terminal_id = $1 AND order_id = $2::bigint ORDER BY id', args),
+    refunds: await db.query('SELECT merchant_refund_id, amount_minor::text, currency, state, result_code, created_at::text FROM refunds WHERE terminal_id = $1 AND order_id = $2::bigint ORDER BY id', args),
+  };
+}
+
+/** The store's day, one line per order, the terminal's column added. */
+export async function dayCsv(db: Queryable, store: string, day: string): Promise<string> {
+  if (!DAY.test(day)) throw new ServerError(400, 'DATE_INVALID', 'date must be a day like 2026-12-04', 'date');
+  const rows = await db.query<Record<string, string | null>>(
+    `SELECT ${COLUMNS} FROM orders o JOIN terminals t ON t.id = o.terminal_id WHERE t.store_id = $1 AND o.business_day = $2 ORDER BY t.name, o.id`,
+    [store, day],
+  );
+  const lines = ['terminal,merchant_trans_id,state,currency,amount_minor,refunded_minor,acquirement_id,alarm,created_at'];
+  for (const r of rows) lines.push([r.terminal_name, r.merchant_trans_id, r.state, r.currency, r.amount_minor, r.refunded_minor, r.acquirement_id, r.alarm, new Date(Number(r.created_at)).toISOString()].map(csvCell).join(','));
+  return `${lines.join('\n')}\n`;
+}
