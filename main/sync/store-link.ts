@@ -1,4 +1,3 @@
-import type { KeyVault } from '../config/key-vault';
 import type { SettingsStore } from '../config/settings-store';
 
 /**
@@ -30,8 +29,4 @@ export function saveStoreLink(settings: SettingsStore, link: StoreLink): void {
 
 export function clearStoreLink(settings: SettingsStore): void {
   for (const key of Object.values(KEYS)) settings.delete(key);
-}
-
-export async function storeToken(vault: KeyVault): Promise<string | null> {
-  return vault.getStoreToken();
 }
