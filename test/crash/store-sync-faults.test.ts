@@ -11,7 +11,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -23,6 +22,7 @@ import type { StoreReport } from '../../server/store/report';
 import { adminCall } from '../../server/http/admin-client';
 import { openPostgres } from '../../server/db/pg-database';
 import { Customer, describeRun, testInKeyringSession, orderCount, prepareDataDir, ROOT, sleep, startDriver, withJournal } from './crash-kit';
+import { freePort } from '../support/free-port';
 import { startPostgres, type PostgresCluster } from '../support/postgres-cluster';
 import { assertDayTotalsMatchRows } from '../support/day-totals-check';
 
@@ -59,15 +59,6 @@ function tillCli(args: readonly string[], timeoutMs = 180_000): Promise<string> 
       clearTimeout(timer);
       if (code === 0) resolve(out);
       else reject(new Error(`till ${args.join(' ')} exited ${code}:\n${out}\n${err}`));
-    });
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
     });
   });
 }

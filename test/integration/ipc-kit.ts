@@ -1,6 +1,6 @@
+import { freePort } from '../support/free-port';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import * as net from 'node:net';
 import type { Channel, ReplyOf, RequestOf, Result, TillErrorView, TillEvent } from '../../preload/contract';
 import { setConfigValues } from '../../main/config/settings-schema';
 import { openTillDatabase } from '../../main/config/data-dir';
@@ -22,13 +22,7 @@ import { profileIdOf, secretFragments, storedPrivateKeys, tempDir } from '../sup
 /** Everything any screen of this test file received, and every line the till logged. */
 export const transcript: { what: string; text: string }[] = [];
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort };
 
 /** A fresh data directory whose gateway is a free loopback port, with quick polling. */
 export async function freshDataDir(settings: Record<string, string> = {}): Promise<string> {

@@ -1,6 +1,6 @@
+import { freePort } from './free-port';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -87,17 +87,7 @@ export interface WebTill {
   close(): Promise<void>;
 }
 
-/** A port free right now on loopback (the sandbox binds it a moment later). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 function newestMtime(dir: string, newest = 0): number {
   let entries: fs.Dirent[];
