@@ -101,7 +101,8 @@ export function integer(min: number, max: number): Schema<number> {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
       return fault(path, `must be a whole number from ${min} to ${max}`);
     }
-    return ok(value);
+    // -0 passes every test above but is not what JSON gives back (it writes "0"); answer +0.
+    return ok(value === 0 ? 0 : value);
   };
 }
 
@@ -110,8 +111,11 @@ export function boolean(): Schema<boolean> {
 }
 
 export function oneOf<const V extends readonly (string | number)[]>(values: V): Schema<V[number]> {
-  return (value, path) =>
-    (values as readonly unknown[]).includes(value) ? ok(value as V[number]) : fault(path, `must be one of ${values.join(', ')}`);
+  return (value, path) => {
+    // The listed value itself, not the input: includes() also matches -0 against 0.
+    const index = (values as readonly unknown[]).indexOf(value);
+    return index >= 0 ? ok(values[index] as V[number]) : fault(path, `must be one of ${values.join(', ')}`);
+  };
 }
 
 /** May be absent (or undefined); null is a value, and refused unless the schema takes it. */

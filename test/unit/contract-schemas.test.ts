@@ -102,6 +102,12 @@ describe('request schemas', () => {
     }
   });
 
+  test('-0 is handed on as 0, so the accepted value is what JSON gives back (a fuzz counterexample)', () => {
+    const value = accepted('order.create', { amountMinor: 239, currency: 'USD', title: 'Coffee', items: [{ name: 'Latte', quantity: 2, unitPriceMinor: -0 }], cartId: 'cart-1' });
+    assert.ok(Object.is(value.items?.[0]?.unitPriceMinor, 0), 'unitPriceMinor is +0');
+    assert.deepEqual(JSON.parse(JSON.stringify(value)), value);
+  });
+
   test('a PIN is 4 to 12 digits, and no refusal repeats it', () => {
     for (const pin of ['1234', '000000', '123456789012']) {
       assert.ok(isValidPin(pin));
