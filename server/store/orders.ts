@@ -50,51 +50,66 @@ export interface SearchQuery {
   terminal?: string;
   from?: string;
   to?: string;
-  /** The page after this one: `createdAt:terminal:id` of the last row seen. */
+  /** The page after this one: `day:createdAt:terminal:id` of the last row seen. */
   after?: string;
 }
 
+/** Larger than any order id: "every id of that instant" in the cursor's bound. */
+const EVERY_ID = '9223372036854775807';
+
+/**
+ * Newest day first, then newest order first (the business day leads: a till that closed its
+ * day early files later sales under the next day). Each of the store's terminals is read
+ * through its own index (migration 0005) up to one page, and the pages are merged, so a
+ * page costs a few index ranges whatever the store's size, and the cursor is a keyset.
+ */
 export async function searchOrders(db: Queryable, store: string, query: SearchQuery): Promise<{ orders: OrderRow[]; next: string | null }> {
-  const where: string[] = ['o.terminal_id = ANY($1::text[])'];
-  const params: Array<string | number> = [textArray(await terminalsOf(db, store))];
-  const add = (sql: string, value: string | number) => {
-    params.push(value);
-    where.push(sql.replace('?', `$${params.length}`));
+  let terminals = await terminalsOf(db, store);
+  if (query.terminal !== undefined) terminals = terminals.filter((t) => t === query.terminal);
+  const where: string[] = ['o.terminal_id = st.tid'];
+  const params: Array<string | number> = [textArray(terminals)];
+  const add = (sql: string, ...values: string[]) => {
+    const first = params.length + 1;
+    params.push(...values);
+    where.push(sql.replace(/\$(\d)/g, (_, n: string) => `$${first + Number(n) - 1}`));
   };
   if (query.q) {
     const q = query.q.trim();
     if (!/^[A-Za-z0-9_-]{2,64}$/.test(q)) throw new ServerError(400, 'QUERY_INVALID', 'search by a merchantTransId, its last 2 or more characters, or an Alipay transaction id', 'q');
-    params.push(q.split('').reverse().join('') + '%', q);
-    where.push(`(reverse(o.merchant_trans_id) LIKE $${params.length - 1} OR o.acquirement_id = $${params.length})`);
+    add('(reverse(o.merchant_trans_id) LIKE $1 OR o.acquirement_id = $2)', `${[...q].reverse().join('')}%`, q);
   }
   if (query.state) {
     if (!STATES.has(query.state)) throw new ServerError(400, 'STATE_INVALID', `state is one of ${[...STATES].join(', ')}`, 'state');
-    add('o.state = ?', query.state);
+    add('o.state = $1', query.state);
   }
   if (query.amountMinor) {
     if (!/^\d{1,15}$/.test(query.amountMinor)) throw new ServerError(400, 'AMOUNT_INVALID', 'amount is a whole number of minor units', 'amount');
-    add('o.amount_minor = ?::bigint', query.amountMinor);
+    add('o.amount_minor = $1::bigint', query.amountMinor);
   }
-  if (query.terminal) add('o.terminal_id = ?', query.terminal);
   for (const [key, op] of [['from', '>='], ['to', '<=']] as const) {
     const day = query[key];
     if (day === undefined) continue;
     if (!DAY.test(day)) throw new ServerError(400, 'DATE_INVALID', `${key} must be a day like 2026-12-04`, key);
-    add(`o.business_day ${op} ?`, day);
+    add(`o.business_day ${op} $1`, day);
   }
   if (query.after) {
-    const m = /^(\d{1,15}):(trm_[0-9a-f]{12}):(\d{1,15})$/.exec(query.after);
+    const m = /^(\d{4}-\d\d-\d\d):(\d{1,15}):(trm_[0-9a-f]{12}):(\d{1,15})$/.exec(query.after);
     if (!m) throw new ServerError(400, 'CURSOR_INVALID', 'after is the cursor a previous page gave', 'after');
-    params.push(m[1]!, m[2]!, m[3]!);
-    where.push(`(o.created_at, o.terminal_id, o.id) < ($${params.length - 2}::bigint, $${params.length - 1}, $${params.length}::bigint)`);
+    // (day, createdAt, terminal, id) < the cursor, written per terminal so it is an index
+    // range: a terminal before the cursor's keeps that instant's every id, after it none.
+    add('(o.business_day, o.created_at, o.id) < ($1, $2::bigint, CASE WHEN st.tid < $3 THEN $5::bigint WHEN st.tid = $3 THEN $4::bigint ELSE 0 END)', m[1]!, m[2]!, m[3]!, m[4]!, EVERY_ID);
   }
+  const order = 'o.business_day DESC, o.created_at DESC';
   const rows = await db.query<Record<string, string | null>>(
-    `SELECT ${COLUMNS} FROM orders o JOIN terminals t ON t.id = o.terminal_id WHERE ${where.join(' AND ')} ORDER BY o.created_at DESC, o.terminal_id DESC, o.id DESC LIMIT ${SEARCH_PAGE + 1}`,
+    `SELECT ${COLUMNS} FROM unnest($1::text[]) AS st(tid)
+       CROSS JOIN LATERAL (SELECT * FROM orders o WHERE ${where.join(' AND ')} ORDER BY ${order}, o.id DESC LIMIT ${SEARCH_PAGE + 1}) o
+       JOIN terminals t ON t.id = o.terminal_id
+     ORDER BY ${order}, o.terminal_id DESC, o.id DESC LIMIT ${SEARCH_PAGE + 1}`,
     params,
   );
   const orders = rows.slice(0, SEARCH_PAGE).map(toRow);
   const last = orders.at(-1);
-  return { orders, next: rows.length > SEARCH_PAGE && last ? `${last.createdAt}:${last.terminal}:${last.id}` : null };
+  return { orders, next: rows.length > SEARCH_PAGE && last ? `${last.businessDay}:${last.createdAt}:${last.terminal}:${last.id}` : null };
 }
 
 /** One order with its history, its gateway exchanges (result codes only) and its refunds. */

@@ -6,12 +6,9 @@ import { Journal } from '../../main/journal/journal';
 import { StoreClient } from '../../main/sync/store-client';
 import { StoreSync } from '../../main/sync/store-sync';
 import { startStoreServer, type RunningStoreServer } from '../../server/http/start-server';
-import { createEnrolCode, redeemEnrolCode } from '../../server/store/enrolment';
-import { storeReport } from '../../server/store/report';
-import { searchOrders, type SearchQuery } from '../../server/store/orders';
-import { rebuildDayTotals } from '../../server/store/day-totals';
 import type { Change } from '../../server/protocol/sync-protocol';
-import { startPostgres, type PostgresCluster } from '../support/postgres-cluster';
+import { startPostgres } from '../support/postgres-cluster';
+import { enrolTerminals, largeStoreBench } from './large-store';
 import { batch, orderChange, post } from '../support/store-wire';
 import { line, percentile } from './measure';
 
@@ -19,7 +16,7 @@ import { line, percentile } from './measure';
  * The store server's figures (issue 13): ingest from 50 terminals at once on PostgreSQL and
  * on PGlite, each beside the machine's limit measured in the same run (the same rows put
  * into the same database by one INSERT per batch, no HTTP, no checks); sync lag under a
- * steady 20 sales/s; the store report for one day of a large database; and what sync costs
+ * steady 20 sales/s; the store report and search on a large database (large-store.ts); and what sync costs
  * a sale (the journal create with the outbox on and off, alternating).
  */
 
@@ -36,16 +33,6 @@ function changesFor(from: number, count: number): Change[] {
       : { seq: id, entity: 'event', data: { id, orderId: id - (i % 3), at: 1_780_000_000_000 + id, actor: 'engine', kind: 'paid', fromState: 'AWAITING_PAYMENT', toState: 'PAID', detail: { resultCode: 'SUCCESS' } } });
   }
   return changes;
-}
-
-async function enrolTerminals(server: RunningStoreServer, store: string, n: number): Promise<Array<{ terminal: string; token: string }>> {
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const { code } = await createEnrolCode(server.database, { store, name: `Till ${i + 1}`, now: Date.now() });
-    const reply = await redeemEnrolCode(server.database, { code, tillTerminalId: `T${i}`, deviceName: 'bench', now: Date.now() });
-    out.push(reply);
-  }
-  return out;
 }
 
 async function ingest(servers: RunningStoreServer[], label: string, batchesEach: number, withLimit = true): Promise<void> {
@@ -136,55 +123,6 @@ async function syncLag(server: RunningStoreServer): Promise<void> {
   line(`sync lag, p95 (${lags.length} sales${pending.length ? `, ${pending.length} never arrived` : ''})`, `${percentile(lags, 95).toFixed(0)} ms`, '<= 2 s');
 }
 
-export async function reportOnLargeDatabase(cluster: PostgresCluster, orders: number): Promise<void> {
-  const url = await cluster.createDatabase('bench_report');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-bench-report-'));
-  const server = await startStoreServer({ listen: '127.0.0.1:0', databaseUrl: url, dataDir: dir, log: () => undefined });
-  try {
-    const terminals = await enrolTerminals(server, 'BIG', 10);
-    const days = Math.max(1, Math.round(orders / (10 * 10_000)));
-    const start = process.hrtime.bigint();
-    // 10 terminals × `days` days × 10,000 orders a terminal a day, states and currencies mixed.
-    for (const [i, t] of terminals.entries()) {
-      await server.database.query(
-        "INSERT INTO orders (terminal_id, id, merchant_trans_id, business_day, till_terminal, seq, amount_minor, currency, refunded_minor, state, title, body_text, created_at, updated_at) " +
-          "SELECT $1, g, 'T' || $2 || g, to_char(date '2026-01-01' + (g / 10000)::int, 'YYYY-MM-DD'), 'T' || $2, g % 10000 + 1, 100 + g % 9000, (ARRAY['USD','HKD','JPY'])[g % 3 + 1], 0, " +
-          "(ARRAY['PAID','PAID','PAID','CANCELLED','FAILED','REFUNDED','PAID'])[g % 7 + 1], 'Coffee', '{}', 0, 0 FROM generate_series(1, $3::int) AS g",
-        [t.terminal, String(i), Math.round(orders / 10)],
-      );
-    }
-    await server.database.query("UPDATE orders SET refunded_minor = amount_minor WHERE state = 'REFUNDED'");
-    // Loaded around ingest, so the running sums are made as the migration makes them; then the
-    // state autovacuum keeps a live database in.
-    await rebuildDayTotals(server.database);
-    await server.database.exec('VACUUM ANALYZE');
-    const built = Number(process.hrtime.bigint() - start) / 1e9;
-    line(`store database of ${orders.toLocaleString('en')} orders (10 terminals, ${days} days) built in`, `${built.toFixed(1)} s`);
-    const times: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const t0 = process.hrtime.bigint();
-      const report = await storeReport(server.database, { store: 'BIG', date: '2026-03-01', now: Date.now() });
-      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      if (report.terminals.length !== 10) throw new Error('report lost terminals');
-    }
-    times.sort((a, b) => a - b);
-    line('store report of one day (100,000 orders of 10 terminals), median of 20', `${percentile(times, 50).toFixed(1)} ms`, '<= 50 ms');
-    // Issue 14: search over the whole database, as the store screen asks it.
-    const queries: SearchQuery[] = [{ q: '12345' }, { q: 'T3500000' }, { state: 'FAILED' }, { amountMinor: '4321' }, { from: '2026-02-01', to: '2026-02-03', state: 'CANCELLED' }, {}];
-    const searches: number[] = [];
-    for (let i = 0; i < 60; i++) {
-      const t0 = process.hrtime.bigint();
-      await searchOrders(server.database, 'BIG', queries[i % queries.length]!);
-      searches.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    }
-    searches.sort((a, b) => a - b);
-    line(`search over ${orders.toLocaleString('en')} orders (tail, state, amount, dates; 50 a page), p95 of 60`, `${percentile(searches, 95).toFixed(1)} ms`, '<= 100 ms');
-  } finally {
-    await server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /** The journal create, with the outbox's triggers on and off, alternating rounds of 500. */
 export function tillSideCost(): void {
   const times = { on: [] as number[], off: [] as number[] };
@@ -234,7 +172,7 @@ export async function benchSync(): Promise<void> {
     await ingest([lite], 'PGlite', 2);
     await lite.close();
     tillSideCost();
-    await reportOnLargeDatabase(cluster, Number(process.env.BENCH_STORE_ORDERS ?? 10_000_000));
+    await largeStoreBench(cluster, Number(process.env.BENCH_STORE_ORDERS ?? 10_000_000));
   } finally {
     await cluster.stop();
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
