@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { appVersion } from '../config/app-version';
 import { HELP } from './help';
 import type { CommandContext } from './command-context';
 import { createOutput, EXIT, reportError, UsageError } from './output';
@@ -63,8 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     const globals = splitGlobals(argv);
     json = globals.json;
     if (globals.version) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      process.stdout.write(`${(require('../../../package.json') as { version: string }).version}\n`);
+      process.stdout.write(`${appVersion()}\n`);
       return EXIT.ok;
     }
     const [name, ...args] = globals.rest;

@@ -1,3 +1,4 @@
+import { appVersion } from '../config/app-version';
 import { backoffDelay, type BackoffPolicy } from '../checkout/backoff';
 import { TillError } from '../errors';
 import type { Journal } from '../journal/journal';
@@ -26,6 +27,10 @@ export interface StoreSyncOptions {
   /** After a change in this process: how soon the worker sends (a sale's changes, and the next sale's, go together, off the cashier's moment). */
   nudgeMs?: number;
   backoff?: BackoffPolicy;
+  /** With nothing to send, a heartbeat this often, so the store screen knows the till is alive (and its version). */
+  heartbeatMs?: number;
+  /** The version sent with every batch (the terminals screen shows it). */
+  app?: string;
   /** Failing this long raises a STORE_SYNC alarm. */
   alarmAfterMs?: number;
   now?: () => number;
@@ -39,7 +44,7 @@ export interface SyncPass {
   error: string | null;
 }
 
-const DEFAULTS = { batchSize: 500, idleMs: 5_000, nudgeMs: 500, backoff: { baseMs: 1_000, maxMs: 300_000 }, alarmAfterMs: 60 * 60_000 };
+const DEFAULTS = { batchSize: 500, idleMs: 5_000, nudgeMs: 500, heartbeatMs: 5 * 60_000, backoff: { baseMs: 1_000, maxMs: 300_000 }, alarmAfterMs: 60 * 60_000 };
 
 /** Refusals a retry cannot fix: a person must act (enrol again, look at the server). */
 const NEEDS_A_PERSON = new Set(['TOKEN_INVALID', 'TOKEN_REVOKED', 'TOKEN_MISSING', 'TERMINAL_MISMATCH', 'SEQUENCE_GAP', 'BATCH_INVALID', 'BATCH_OUT_OF_ORDER']);
@@ -52,9 +57,10 @@ export class StoreSync {
   private passing: Promise<SyncPass> | undefined;
   private failures = 0;
   private failingSince: number | null = null;
+  private lastContactAt = -Infinity;
 
   constructor(private readonly options: StoreSyncOptions) {
-    this.o = { ...DEFAULTS, now: Date.now, ...stripUndefined(options) } as typeof this.o;
+    this.o = { ...DEFAULTS, now: Date.now, app: appVersion(), ...stripUndefined(options) } as typeof this.o;
   }
 
   start(): void {
@@ -103,8 +109,11 @@ export class StoreSync {
     let sent = 0;
     const link = this.options.link();
     if (!link) return { sent, backlog: 0, error: null };
-    // Nothing to send: no connection is opened (the idle worker looks every few seconds).
-    if (journal.outbox.cursor().backlog === 0) {
+    // Nothing to send: no connection is opened (the idle worker looks every few seconds),
+    // except for a heartbeat now and then (and the first pass), so the store knows this
+    // till is alive rather than gone quiet.
+    const heartbeat = this.o.now() - this.lastContactAt >= this.o.heartbeatMs;
+    if (journal.outbox.cursor().backlog === 0 && !heartbeat) {
       this.failures = 0;
       this.failingSince = null;
       return { sent, backlog: 0, error: null };
@@ -113,11 +122,12 @@ export class StoreSync {
     try {
       client = await this.options.client();
       if (!client) return { sent, backlog: journal.outbox.cursor().backlog, error: 'this till has no store credential in its keychain; join again (till store join)' };
-      for (;;) {
+      for (let first = true; ; first = false) {
         const { changes, backlog } = journal.outbox.takeChanges(this.o.batchSize);
-        if (changes.length === 0) break;
-        const last = changes.at(-1)!.seq;
-        const reply = await client.sync({ terminal: link.terminal, changes: changes.map(toWire), backlog: backlog - changes.length, sentAt: this.o.now() });
+        if (changes.length === 0 && !(first && heartbeat)) break;
+        const last = changes.at(-1)?.seq ?? 0;
+        const reply = await client.sync({ terminal: link.terminal, changes: changes.map(toWire), backlog: backlog - changes.length, sentAt: this.o.now(), app: this.o.app });
+        this.lastContactAt = this.o.now();
         if (!Number.isSafeInteger(reply.lastSeq) || reply.lastSeq < 0) throw new TillError('REPLY_INVALID', 'the store server answered without a valid lastSeq');
         // More than this batch is normal when another sender (`till store sync` beside the
         // app) got there first; more than this till ever made is not: its journal was

@@ -117,13 +117,18 @@ export type Change =
 export interface SyncBatch {
   /** The server's id for this terminal (from enrolment); must match the credential's. */
   terminal: string;
-  /** Changes in sequence order, without gaps. */
+  /** Changes in sequence order, without gaps; none at all is a heartbeat ("still here, this backlog, this version"). */
   changes: Change[];
   /** How many changes the terminal still holds after this batch (for the report's "may be incomplete"). */
   backlog: number;
   /** The terminal's clock when it sent the batch (ms); only shown, never trusted for order. */
   sentAt: number;
+  /** The till's app version (package.json), shown on the store's terminals screen. */
+  app?: string;
 }
+
+/** The till's app version as the wire carries it: semver-like, short, printable. */
+export const APP_VERSION_PATTERN = /^[0-9A-Za-z.+-]{1,32}$/;
 
 export interface SyncReply {
   /** The highest sequence the server holds for this terminal: the terminal's cursor. */

@@ -1,4 +1,4 @@
-import { CHANGE_ENTITIES, MAX_BATCH_CHANGES, type Change, type ChangeEntity, type SyncBatch } from '../protocol/sync-protocol';
+import { APP_VERSION_PATTERN, CHANGE_ENTITIES, MAX_BATCH_CHANGES, type Change, type ChangeEntity, type SyncBatch } from '../protocol/sync-protocol';
 import { ServerError } from '../http/server-error';
 
 /**
@@ -142,8 +142,10 @@ export function checkBatch(body: unknown): SyncBatch {
   top.str(b, 'terminal', 64);
   top.int(b, 'backlog');
   top.int(b, 'sentAt');
+  const app = b.app === undefined ? undefined : top.str(b, 'app', 32, APP_VERSION_PATTERN);
   const changes = b.changes;
-  if (!Array.isArray(changes) || changes.length === 0) throw new ServerError(400, 'BATCH_INVALID', 'batch.changes must be a non-empty list', 'changes');
+  // An empty list is a heartbeat: the terminal is alive, with this backlog and version.
+  if (!Array.isArray(changes)) throw new ServerError(400, 'BATCH_INVALID', 'batch.changes must be a list', 'changes');
   if (changes.length > MAX_BATCH_CHANGES) throw new ServerError(413, 'BATCH_TOO_LARGE', `a batch holds at most ${MAX_BATCH_CHANGES} changes, this one ${changes.length}`, 'changes');
   let previous = 0;
   changes.forEach((raw: unknown, i) => {
@@ -156,5 +158,5 @@ export function checkBatch(body: unknown): SyncBatch {
     const entity = c.str(change, 'entity', 16, new Set(CHANGE_ENTITIES)) as ChangeEntity;
     checkData(entity, c.object(change, 'data', false)!, new Checker(`changes[${i}].data`));
   });
-  return { terminal: b.terminal as string, changes: changes as Change[], backlog: b.backlog as number, sentAt: b.sentAt as number };
+  return { terminal: b.terminal as string, changes: changes as Change[], backlog: b.backlog as number, sentAt: b.sentAt as number, ...(app === undefined ? {} : { app }) };
 }

@@ -106,16 +106,21 @@ export interface TerminalRow {
   lastSeq: number;
   lastSyncAt: number | null;
   backlog: number;
+  /** The till's app version as it last said (null until its first batch or heartbeat). */
+  appVersion: string | null;
+  /** Alarms the terminal has raised and not cleared. */
+  openAlarms: number;
 }
 
 export async function listTerminals(db: Queryable, store?: string): Promise<TerminalRow[]> {
-  const rows = await db.query<{ id: string; store_id: string; name: string; till_terminal: string | null; enrolled_at: string | null; revoked_at: string | null; last_seq: string; last_sync_at: string | null; backlog: number }>(
-    'SELECT id, store_id, name, till_terminal, enrolled_at::text, revoked_at::text, last_seq::text, last_sync_at::text, backlog FROM terminals ' +
+  const rows = await db.query<{ id: string; store_id: string; name: string; till_terminal: string | null; enrolled_at: string | null; revoked_at: string | null; last_seq: string; last_sync_at: string | null; backlog: number; app_version: string | null; open_alarms: number }>(
+    'SELECT id, store_id, name, till_terminal, enrolled_at::text, revoked_at::text, last_seq::text, last_sync_at::text, backlog, app_version, ' +
+      '(SELECT count(*)::int FROM alarms a WHERE a.terminal_id = t.id AND a.cleared_at IS NULL) AS open_alarms FROM terminals t ' +
       'WHERE $1::text IS NULL OR store_id = $1 ORDER BY store_id, enrolled_at, id',
     [store ?? null],
   );
   const num = (v: string | null) => (v === null ? null : Number(v));
-  return rows.map((r) => ({ id: r.id, store: r.store_id, name: r.name, tillTerminal: r.till_terminal, enrolledAt: num(r.enrolled_at), revokedAt: num(r.revoked_at), lastSeq: Number(r.last_seq), lastSyncAt: num(r.last_sync_at), backlog: r.backlog }));
+  return rows.map((r) => ({ id: r.id, store: r.store_id, name: r.name, tillTerminal: r.till_terminal, enrolledAt: num(r.enrolled_at), revokedAt: num(r.revoked_at), lastSeq: Number(r.last_seq), lastSyncAt: num(r.last_sync_at), backlog: r.backlog, appVersion: r.app_version, openAlarms: r.open_alarms }));
 }
 
 export async function revokeTerminal(db: Queryable, id: string, now: number): Promise<TerminalRow> {

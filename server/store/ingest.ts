@@ -105,14 +105,14 @@ export async function ingestBatch(db: Database, who: TerminalIdentity, batch: Sy
   return db.transaction(async (tx) => {
     const rows = await tx.query<{ last_seq: string }>('SELECT last_seq::text FROM terminals WHERE id = $1 FOR UPDATE', [who.id]);
     const held = Number(rows[0]?.last_seq ?? 0);
-    const first = batch.changes[0]!.seq;
+    const first = batch.changes[0]?.seq ?? held + 1;
     if (first > held + 1) {
       throw new ServerError(409, 'SEQUENCE_GAP', `the server holds terminal ${who.id}'s changes up to ${held}; this batch starts at ${first}. Send from ${held + 1}.`, 'changes');
     }
     const fresh = batch.changes.filter((c) => c.seq > held);
     await applyChanges(tx, who.id, fresh);
-    const lastSeq = Math.max(held, batch.changes.at(-1)!.seq);
-    await tx.query('UPDATE terminals SET last_seq = $2, last_sync_at = $3, last_sent_at = $4, backlog = $5 WHERE id = $1', [who.id, lastSeq, now, batch.sentAt, batch.backlog]);
+    const lastSeq = Math.max(held, batch.changes.at(-1)?.seq ?? 0);
+    await tx.query('UPDATE terminals SET last_seq = $2, last_sync_at = $3, last_sent_at = $4, backlog = $5, app_version = coalesce($6, app_version) WHERE id = $1', [who.id, lastSeq, now, batch.sentAt, batch.backlog, batch.app ?? null]);
     return { lastSeq, applied: fresh.length };
   });
 }

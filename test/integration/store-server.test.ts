@@ -103,7 +103,9 @@ for (const kind of STORE_DATABASE_KINDS) {
       const { terminal, token } = await enrol(server(), newStore());
       const cases: Array<[unknown, number, string, RegExp]> = [
         ['{not json', 400, 'JSON_INVALID', /JSON/],
-        [{ terminal, changes: [], backlog: 0, sentAt: 1 }, 400, 'BATCH_INVALID', /non-empty/],
+        [{ terminal, changes: {}, backlog: 0, sentAt: 1 }, 400, 'BATCH_INVALID', /must be a list/],
+        [{ terminal, changes: [], backlog: 0, sentAt: 1, app: '1.0 <script>' }, 400, 'BATCH_INVALID', /batch\.app has the wrong form/],
+        [{ terminal, changes: [], backlog: 0, sentAt: 1, app: 'x'.repeat(33) }, 400, 'BATCH_INVALID', /batch\.app must be text of 1 to 32/],
         [batch(terminal, orderChanges(1, [orderChange(1, { amountMinor: 2.39 })])), 400, 'BATCH_INVALID', /changes\[0\]\.data\.amountMinor/],
         [batch(terminal, orderChanges(1, [orderChange(1, { currency: 'usd' })])), 400, 'BATCH_INVALID', /currency/],
         [batch(terminal, orderChanges(1, [orderChange(1, { state: 'MAYBE' })])), 400, 'BATCH_INVALID', /state/],
@@ -123,6 +125,20 @@ for (const kind of STORE_DATABASE_KINDS) {
       assert.equal(await count(server(), 'SELECT count(*)::int AS n FROM orders WHERE terminal_id = $1', [terminal]), 0);
       // And the server is still there for a good batch.
       assert.deepEqual((await post(server().url, '/v1/sync', batch(terminal, orderChanges(1, [orderChange(1)])), token)).body, { lastSeq: 1, applied: 1 });
+    });
+
+    test('a heartbeat (no changes) dates the terminal\'s last contact, its backlog and version, and moves nothing', async () => {
+      const { terminal, token } = await enrol(server(), newStore());
+      assert.deepEqual((await post(server().url, '/v1/sync', { ...batch(terminal, orderChanges(1, [orderChange(1)])), app: '0.9.0' }, token)).body, { lastSeq: 1, applied: 1 });
+      await server().database.query('UPDATE terminals SET last_sync_at = 1 WHERE id = $1', [terminal]);
+      const beat = await post(server().url, '/v1/sync', { terminal, changes: [], backlog: 3, sentAt: 2, app: '1.0.0-rc.1' }, token);
+      assert.deepEqual(beat.body, { lastSeq: 1, applied: 0 });
+      const [row] = await server().database.query<{ last_seq: string; last_sync_at: string; backlog: number; app_version: string }>('SELECT last_seq::text, last_sync_at::text, backlog, app_version FROM terminals WHERE id = $1', [terminal]);
+      assert.deepEqual([row!.last_seq, row!.backlog, row!.app_version], ['1', 3, '1.0.0-rc.1']);
+      assert.ok(Number(row!.last_sync_at) > 1);
+      // Without a version, the one known stays.
+      await post(server().url, '/v1/sync', { terminal, changes: [], backlog: 0, sentAt: 3 }, token);
+      assert.equal((await server().database.query<{ app_version: string }>('SELECT app_version FROM terminals WHERE id = $1', [terminal]))[0]!.app_version, '1.0.0-rc.1');
     });
 
     test('a terminal whose clock jumps: order is the sequence, the sync time is the server\'s, the day is what the till journaled', async () => {

@@ -115,6 +115,30 @@ describe('the till sends its journal to the store server', { timeout: 120_000 },
     assert.equal(events?.n, journalRows(t.journal).reduce((sum, o) => sum + o.events, 0));
   });
 
+  test('an idle till sends a heartbeat on its first pass and then every heartbeatMs, with its version; between them it opens no connection', async () => {
+    const t = await joinedTill(`SYNC${++stores}`, 'Till 1');
+    let clock = 1_000_000;
+    let clients = 0;
+    const worker = new StoreSync({
+      journal: t.journal, link: () => ({ url: server.url, terminal: t.terminal, store: 's', name: 'n' }), app: '2.3.4', heartbeatMs: 60_000, now: () => clock,
+      client: async () => (clients++, new StoreClient({ url: server.url, token: t.token })),
+    });
+    const row = async () => (await server.database.query<{ app_version: string | null; last_sync_at: string | null }>('SELECT app_version, last_sync_at::text FROM terminals WHERE id = $1', [t.terminal]))[0]!;
+    assert.equal((await row()).app_version, null);
+    assert.deepEqual(await worker.syncNow(), { sent: 0, backlog: 0, error: null });
+    const first = await row();
+    assert.equal(first.app_version, '2.3.4');
+    assert.equal(clients, 1);
+    clock += 59_000;
+    await worker.syncNow();
+    assert.equal(clients, 1, 'no connection before the heartbeat is due');
+    clock += 1_000;
+    await server.database.query('UPDATE terminals SET last_sync_at = 0 WHERE id = $1', [t.terminal]);
+    await worker.syncNow();
+    assert.equal(clients, 2);
+    assert.ok(Number((await row()).last_sync_at) > 0, 'the heartbeat dated the contact');
+  });
+
   test('a server that cannot be reached only grows the backlog; sales go on; afterwards it all arrives', async () => {
     const t = await joinedTill(`SYNC${++stores}`, 'Till 1');
     const dead = new StoreSync({ journal: t.journal, link: () => ({ url: 'http://127.0.0.1:9', terminal: t.terminal, store: 's', name: 'n' }), client: async () => new StoreClient({ url: 'http://127.0.0.1:9', token: t.token, timeoutMs: 2_000 }) });

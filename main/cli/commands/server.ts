@@ -90,7 +90,7 @@ async function terminals(ctx: CommandContext, rest: string[]): Promise<number> {
   ctx.out.result({ ok: true, terminals: rows });
   if (rows.length === 0) ctx.out.say('No terminals enrolled (till server enrol --store STORE).');
   for (const t of rows) {
-    ctx.out.say(`${t.id}  ${t.store}  ${t.name}${t.tillTerminal ? ` (${t.tillTerminal})` : ''}  ${t.revokedAt ? 'REVOKED' : `last synced ${ago(t.lastSyncAt)}, ${t.lastSeq} change(s) held, ${t.backlog} waiting on the terminal`}`);
+    ctx.out.say(`${t.id}  ${t.store}  ${t.name}${t.tillTerminal ? ` (${t.tillTerminal})` : ''}  ${t.revokedAt ? 'REVOKED' : `last synced ${ago(t.lastSyncAt)}, ${t.lastSeq} change(s) held, ${t.backlog} waiting on the terminal, version ${t.appVersion ?? '?'}${t.openAlarms ? `, ${t.openAlarms} open alarm(s)` : ''}`}`);
   }
   return EXIT.ok;
 }
