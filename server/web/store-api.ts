@@ -4,6 +4,7 @@ import { storeReport } from '../store/report';
 import { ServerError } from '../http/server-error';
 import { field, readJson, Reply, TextReply, type Handler, type HandlerContext } from '../http/handlers';
 import { dayCsv, orderDetail, searchOrders } from '../store/orders';
+import { closeStoreDay, storeDayClose, storeZ } from '../store/store-close';
 import { sessionUser, signIn, signOut } from '../accounts/sessions';
 import { canSee, createUser, listUsers, type Role, type User } from '../accounts/users';
 
@@ -100,6 +101,30 @@ export function storeApiRoutes(ctx: HandlerContext, options: { secureCookies: bo
       run: async ({ params, url }) => {
         const day = dayOf(url);
         return new TextReply(await dayCsv(ctx.db, params.store!, day), 'text/csv; charset=utf-8', `${params.store}-${day}.csv`);
+      },
+    },
+    { method: 'GET', pattern: '/api/stores/:store/close', access: 'store', run: async ({ params, url }) => storeDayClose(ctx.db, params.store!, dayOf(url)) },
+    {
+      method: 'POST',
+      pattern: '/api/stores/:store/close',
+      access: 'store',
+      async run({ params, url, user, now }) {
+        // Named, never "today" by default: closing is not undone.
+        const date = url.searchParams.get('date');
+        if (!date) throw new ServerError(400, 'DATE_MISSING', 'say which day to close: ?date=2026-12-04', 'date');
+        const z = await closeStoreDay(ctx.db, { store: params.store!, date, by: user!.name, now });
+        ctx.log(`${user!.name} closed the day ${z.day} of ${z.store}`);
+        return z;
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/stores/:store/z',
+      access: 'store',
+      async run({ params, url }) {
+        const z = await storeZ(ctx.db, params.store!, dayOf(url));
+        if (!z) throw new ServerError(404, 'DAY_NOT_CLOSED', `the store's day ${dayOf(url)} is not closed: its Z report exists once it is`, 'date');
+        return z;
       },
     },
     { method: 'GET', pattern: '/api/stores/:store/terminals', access: 'store', run: async ({ params }) => ({ terminals: await listTerminals(ctx.db, params.store) }) },

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { adminCall } from '../../server/http/admin-client';
 import { SESSION_COOKIE } from '../../server/web/store-api';
+import { closeStoreDay } from '../../server/store/store-close';
 import { storeServer, type TestStoreServer } from '../support/store-databases';
 import { batch, orderChange, orderChanges, post } from '../support/store-wire';
 
@@ -18,6 +19,8 @@ const cookies = new Map<Role, string>();
 const terminals: string[] = [];
 const tokens: string[] = [];
 let made = 0;
+/** The store-close rows use today: a terminal enrolled after a day ended does not hold that day up. */
+const TODAY = new Date().toISOString().slice(0, 10);
 
 async function call(method: string, path: string, options: { cookie?: string; body?: unknown; csrf?: boolean; origin?: string; raw?: string } = {}) {
   const headers: Record<string, string> = {};
@@ -58,6 +61,9 @@ describe('the store API: who may call what', { timeout: 120_000 }, () => {
     // 55 orders on STORE-A's first till: more than one page of search.
     const orders = Array.from({ length: 55 }, (_, i) => orderChange(i + 1, { state: i === 0 ? 'CANCELLED' : 'PAID', amountMinor: 1000 + i, createdAt: 1_780_000_000_000 + i }));
     assert.equal((await post(server.url, '/v1/sync', batch(terminals[0]!, orderChanges(1, orders)), tokens[0])).status, 200);
+    // A day closed before any terminal was enrolled: its (empty) Z report exists.
+    await closeStoreDay(server.database, { store: 'STORE-A', date: '2026-11-01', by: 'setup', now: Date.now() });
+    await closeStoreDay(server.database, { store: 'STORE-B', date: '2026-11-01', by: 'setup', now: Date.now() });
     await user('olive', 'owner');
     await user('sam', 'supervisor', ['STORE-A']);
     await user('bea', 'supervisor', ['STORE-B']);
@@ -82,6 +88,11 @@ describe('the store API: who may call what', { timeout: 120_000 }, () => {
     { method: 'GET', path: () => `/api/stores/STORE-A/orders/${terminals[0]}/1`, expect: { anonymous: 401, 'supervisor of A': 200, 'supervisor of B': 404, owner: 200 } },
     { method: 'GET', path: () => `/api/stores/STORE-B/orders/${terminals[0]}/1`, expect: { anonymous: 401, 'supervisor of A': 404, 'supervisor of B': 404, owner: 404 } },
     { method: 'GET', path: () => '/api/stores/STORE-A/day.csv?date=2026-12-04', expect: { anonymous: 401, 'supervisor of A': 200, 'supervisor of B': 404, owner: 200 } },
+    { method: 'GET', path: () => `/api/stores/STORE-A/close?date=${TODAY}`, expect: { anonymous: 401, 'supervisor of A': 200, 'supervisor of B': 404, owner: 200 } },
+    { method: 'POST', path: () => `/api/stores/STORE-A/close?date=${TODAY}`, expect: { anonymous: 401, 'supervisor of A': 409, 'supervisor of B': 404, owner: 409 } },
+    { method: 'POST', path: () => '/api/stores/STORE-B/close', expect: { anonymous: 401, 'supervisor of A': 404, 'supervisor of B': 400, owner: 400 } },
+    { method: 'GET', path: () => '/api/stores/STORE-A/z?date=2026-11-01', expect: { anonymous: 401, 'supervisor of A': 200, 'supervisor of B': 404, owner: 200 } },
+    { method: 'GET', path: () => '/api/stores/STORE-B/z?date=2026-11-02', expect: { anonymous: 401, 'supervisor of A': 404, 'supervisor of B': 404, owner: 404 } },
     { method: 'GET', path: () => '/api/users', expect: { anonymous: 401, 'supervisor of A': 403, 'supervisor of B': 403, owner: 200 } },
     { method: 'POST', path: () => '/api/users', body: () => ({ name: `clerk${++made}`, role: 'supervisor', stores: ['STORE-A'], password: PASSWORD }), expect: { anonymous: 401, 'supervisor of A': 403, 'supervisor of B': 403, owner: 201 } },
   ];
@@ -124,6 +135,33 @@ describe('the store API: who may call what', { timeout: 120_000 }, () => {
     assert.equal(lines[0], 'terminal,merchant_trans_id,state,currency,amount_minor,refunded_minor,acquirement_id,alarm,created_at');
     assert.equal(lines.length, 56);
     assert.match(lines[1]!, /^STORE-A till,T0120261204000001,CANCELLED,USD,1000,0,/);
+  });
+
+  test('the store day closes only when every terminal has closed it and sent everything; then its Z report is kept as closed', async () => {
+    const sam = cookies.get('supervisor of A');
+    const status = async () => (await call('GET', `/api/stores/STORE-A/close?date=${TODAY}`, { cookie: sam })).body as { closed: unknown; holdingUp: Array<{ terminal: string; reason: string }> };
+    // STORE-A has terminals 0 and 2 (revoked above: it holds nothing up).
+    assert.deepEqual((await status()).holdingUp.map((h) => [h.terminal, h.reason]), [[terminals[0], 'NOT_CLOSED']]);
+    const day = { day: TODAY, closedAt: Date.now(), closedBy: 'sam', zReport: { totals: 'as the till printed them' } };
+    const held = Number((await server.database.query<{ n: string }>('SELECT last_seq::text AS n FROM terminals WHERE id = $1', [terminals[0]]))[0]!.n);
+    assert.equal((await post(server.url, '/v1/sync', batch(terminals[0]!, [{ seq: held + 1, entity: 'day', data: day }], 2), tokens[0])).status, 200);
+    assert.deepEqual((await status()).holdingUp.map((h) => [h.terminal, h.reason]), [[terminals[0], 'NOT_SYNCED']]);
+    const refused = await call('POST', `/api/stores/STORE-A/close?date=${TODAY}`, { cookie: sam });
+    assert.equal(refused.status, 409);
+    assert.match((refused.body.error as { message: string }).message, /STORE-A till closed .* but still holds 2 change\(s\)/);
+    assert.equal((await call('GET', `/api/stores/STORE-A/z?date=${TODAY}`, { cookie: sam })).status, 404);
+    // The till sends the rest (here: a heartbeat saying nothing is left).
+    assert.equal((await post(server.url, '/v1/sync', { terminal: terminals[0], changes: [], backlog: 0, sentAt: Date.now() }, tokens[0])).status, 200);
+    const closed = await call('POST', `/api/stores/STORE-A/close?date=${TODAY}`, { cookie: sam });
+    assert.equal(closed.status, 200, JSON.stringify(closed.body));
+    assert.equal(closed.body.closedBy, 'sam');
+    const again = await call('POST', `/api/stores/STORE-A/close?date=${TODAY}`, { cookie: cookies.get('owner') });
+    assert.deepEqual([again.status, again.body.closedBy, again.body.closedAt], [200, 'sam', closed.body.closedAt]);
+    const z = await call('GET', `/api/stores/STORE-A/z?date=${TODAY}`, { cookie: sam });
+    assert.equal((z.body.report as { store: string }).store, 'STORE-A');
+    assert.deepEqual((await status()).closed, { closedAt: closed.body.closedAt, closedBy: 'sam' });
+    const [audit] = await server.database.query<{ actor: string }>("SELECT actor FROM audit_log WHERE action = 'store.day.close' AND detail->>'day' = $1", [TODAY]);
+    assert.equal(audit?.actor, 'sam');
   });
 
   test('a supervisor sees only their stores in the list, and nothing of another store even by a forged URL', async () => {
