@@ -75,6 +75,15 @@ export async function sessionUser(db: Queryable, cookie: string | undefined, now
   return { ...visible, session: hash };
 }
 
+/** For a long-lived stream: is this session (by its hash) still signed in, without counting as activity? */
+export async function sessionStillValid(db: Queryable, hash: string, now: number): Promise<User | null> {
+  const rows = await db.query<{ user_name: string; last_seen_at: string; expires_at: string }>('SELECT user_name, last_seen_at::text, expires_at::text FROM sessions WHERE id_hash = $1', [hash]);
+  const row = rows[0];
+  if (!row || Number(row.expires_at) <= now || Number(row.last_seen_at) + SESSION_IDLE_MS <= now) return null;
+  const user = await getUser(db, row.user_name);
+  return user && !user.disabled ? user : null;
+}
+
 export async function signOut(db: Queryable, session: string, user: string, everywhere: boolean, now: number): Promise<number> {
   const rows = everywhere
     ? await db.query('DELETE FROM sessions WHERE user_name = $1 RETURNING id_hash', [user])

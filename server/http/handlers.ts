@@ -35,10 +35,20 @@ export class TextReply {
   ) {}
 }
 
+/** A long answer the handler writes itself (server-sent events): serve() sends the head, then hands it the response. */
+export class StreamReply {
+  constructor(
+    readonly contentType: string,
+    readonly open: (response: ServerResponse) => void,
+  ) {}
+}
+
 export interface HandlerContext {
   db: Database;
   now(): number;
   log(line: string): void;
+  /** A terminal's batch has landed (the store screen's live events look at once). */
+  changed?(): void;
 }
 
 export async function readJson(request: IncomingMessage): Promise<unknown> {
@@ -78,7 +88,9 @@ export function terminalRoutes(ctx: HandlerContext): Record<string, Handler> {
     },
     [`POST ${SYNC_PATH}`]: async (request) => {
       const who = await authenticate(ctx.db, request.headers.authorization);
-      return ingestBatch(ctx.db, who, checkBatch(await readJson(request)), ctx.now());
+      const reply = await ingestBatch(ctx.db, who, checkBatch(await readJson(request)), ctx.now());
+      ctx.changed?.();
+      return reply;
     },
     [`GET ${SYNC_PATH}`]: async (request) => {
       const who = await authenticate(ctx.db, request.headers.authorization);
@@ -135,6 +147,12 @@ export async function serve(routes: Record<string, Handler>, ctx: HandlerContext
         'x-content-type-options': 'nosniff',
       });
       response.end(body.text);
+      return;
+    }
+    if (body instanceof StreamReply) {
+      response.writeHead(200, { 'content-type': body.contentType, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', connection: 'keep-alive' });
+      response.flushHeaders();
+      body.open(response);
       return;
     }
     if (body instanceof Reply) {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { openStoreDatabase } from '../db/open-database';
 import type { Database } from '../db/database';
 import { storeApi } from '../web/store-api';
+import { StoreEvents, type StoreEventsOptions } from '../web/store-events';
 import { serveStoreScreen, storeScreenDir } from '../web/static-files';
 import { ServerError } from './server-error';
 import { adminRoutes, serve, terminalRoutes, type HandlerContext } from './handlers';
@@ -26,6 +27,10 @@ export interface StoreServerOptions {
   tlsKey?: string;
   log?: (line: string) => void;
   now?: () => number;
+  /** The store screen's live events (tests shorten them). */
+  events?: StoreEventsOptions;
+  /** A terminal silent this long is marked stale on the store screen (default report.ts STALE_AFTER_MS). */
+  staleAfterMs?: number;
 }
 
 export interface RunningStoreServer {
@@ -69,10 +74,11 @@ export async function startStoreServer(options: StoreServerOptions): Promise<Run
   fs.chmodSync(options.dataDir, 0o700);
   const log = options.log ?? ((line: string) => process.stderr.write(`store server: ${line}\n`));
   const database = await openStoreDatabase({ url: options.databaseUrl, dataDir: options.dataDir });
-  const ctx: HandlerContext = { db: database, now: options.now ?? Date.now, log };
+  const events = new StoreEvents(database, options.events);
+  const ctx: HandlerContext = { db: database, now: options.now ?? Date.now, log, changed: () => events.poke() };
   const terminal = terminalRoutes(ctx);
   const admin = adminRoutes(ctx);
-  const api = storeApi(ctx, { secureCookies: tls });
+  const api = storeApi(ctx, { secureCookies: tls, events, staleAfterMs: options.staleAfterMs });
   const screen = storeScreenDir();
   const onTerminal = (req: http.IncomingMessage, res: http.ServerResponse) => {
     // The store screen's files: every GET that is not the API's.
@@ -106,6 +112,7 @@ export async function startStoreServer(options: StoreServerOptions): Promise<Run
     async close() {
       if (closed) return;
       closed = true;
+      events.close();
       listener.closeAllConnections();
       adminServer.closeAllConnections();
       await Promise.all([new Promise((r) => listener.close(r)), new Promise((r) => adminServer.close(r))]);

@@ -62,8 +62,8 @@ export interface StoreReport {
   exceptions: ReportException[];
 }
 
-/** A terminal that has not synced for this long is called out, even with nothing pending. */
-export const STALE_AFTER_MS = 30 * 60_000;
+/** A terminal that has not synced for this long is called out, even with nothing pending (three missed heartbeats, main/sync/store-sync.ts). */
+export const STALE_AFTER_MS = 15 * 60_000;
 const DAY = /^\d{4}-[01]\d-[0-3]\d$/;
 const UNRESOLVED = `('NEW', 'SENDING', 'AWAITING_PAYMENT', 'CANCELLING')`;
 
@@ -89,11 +89,11 @@ function ago(ms: number): string {
   return `${Math.round(minutes / 60)} h ago`;
 }
 
-function staleness(t: { name: string; lastSyncAt: number | null; backlog: number; revoked: boolean }, now: number): string | null {
+function staleness(t: { name: string; lastSyncAt: number | null; backlog: number; revoked: boolean }, now: number, staleAfterMs: number): string | null {
   if (t.lastSyncAt === null) return `${t.name} has never synced: its figures are missing`;
   const since = now - t.lastSyncAt;
   if (t.backlog > 0) return `${t.name} last synced ${ago(since)} and still holds ${t.backlog} change(s): its figures may be incomplete`;
-  if (since > STALE_AFTER_MS && !t.revoked) return `${t.name} last synced ${ago(since)}: its figures may be incomplete`;
+  if (since > staleAfterMs && !t.revoked) return `${t.name} last synced ${ago(since)}: its figures may be incomplete`;
   return null;
 }
 
@@ -105,7 +105,7 @@ function money(amountMinor: string | number, currency: string): string {
   return `${currency} ${sign}${digits === 0 ? abs : `${abs.slice(0, -digits)}.${abs.slice(-digits)}`}`;
 }
 
-export async function storeReport(db: Queryable, input: { store: string; date: string; now: number }): Promise<StoreReport> {
+export async function storeReport(db: Queryable, input: { store: string; date: string; now: number; staleAfterMs?: number }): Promise<StoreReport> {
   const store = checkStoreId(input.store);
   if (!DAY.test(input.date)) throw new ServerError(400, 'DATE_INVALID', `date must be a day like 2026-12-04, got ${JSON.stringify(input.date.slice(0, 20))}`, 'date');
   const terminals = await db.query<{ id: string; name: string; till_terminal: string | null; revoked_at: string | null; last_sync_at: string | null; backlog: number }>(
@@ -115,7 +115,7 @@ export async function storeReport(db: Queryable, input: { store: string; date: s
   const byTerminal = new Map<string, TerminalReport>();
   for (const t of terminals) {
     const report: TerminalReport = { id: t.id, name: t.name, tillTerminal: t.till_terminal, revoked: t.revoked_at !== null, lastSyncAt: t.last_sync_at === null ? null : Number(t.last_sync_at), backlog: t.backlog, stale: null, orderCount: 0, currencies: [] };
-    report.stale = staleness(report, input.now);
+    report.stale = staleness(report, input.now, input.staleAfterMs ?? STALE_AFTER_MS);
     byTerminal.set(t.id, report);
   }
   const line = (t: TerminalReport, currency: string) => {

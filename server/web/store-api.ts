@@ -2,10 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import { createEnrolCode, listTerminals, revokeTerminal } from '../store/enrolment';
 import { storeReport } from '../store/report';
 import { ServerError } from '../http/server-error';
-import { field, readJson, Reply, TextReply, type Handler, type HandlerContext } from '../http/handlers';
+import { field, readJson, Reply, StreamReply, TextReply, type Handler, type HandlerContext } from '../http/handlers';
+import type { StoreEvents } from './store-events';
 import { dayCsv, orderDetail, searchOrders } from '../store/orders';
 import { closeStoreDay, storeDayClose, storeZ } from '../store/store-close';
-import { sessionUser, signIn, signOut } from '../accounts/sessions';
+import { sessionStillValid, sessionUser, signIn, signOut } from '../accounts/sessions';
 import { canSee, createUser, listUsers, type Role, type User } from '../accounts/users';
 
 /**
@@ -50,7 +51,13 @@ function dayOf(url: URL): string {
   return url.searchParams.get('date') ?? new Date(Date.now() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
 }
 
-export function storeApiRoutes(ctx: HandlerContext, options: { secureCookies: boolean }): Route[] {
+export interface StoreApiOptions {
+  secureCookies: boolean;
+  events: StoreEvents;
+  staleAfterMs?: number;
+}
+
+export function storeApiRoutes(ctx: HandlerContext, options: StoreApiOptions): Route[] {
   const cookie = (value: string, maxAgeS: number) =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${options.secureCookies ? '; Secure' : ''}`;
   return [
@@ -83,7 +90,7 @@ export function storeApiRoutes(ctx: HandlerContext, options: { secureCookies: bo
         return { stores: rows.filter((r) => canSee(user!, r.id)) };
       },
     },
-    { method: 'GET', pattern: '/api/stores/:store/day', access: 'store', run: async ({ params, url, now }) => storeReport(ctx.db, { store: params.store!, date: dayOf(url), now }) },
+    { method: 'GET', pattern: '/api/stores/:store/day', access: 'store', run: async ({ params, url, now }) => storeReport(ctx.db, { store: params.store!, date: dayOf(url), now, staleAfterMs: options.staleAfterMs }) },
     {
       method: 'GET',
       pattern: '/api/stores/:store/orders',
@@ -101,6 +108,20 @@ export function storeApiRoutes(ctx: HandlerContext, options: { secureCookies: bo
       run: async ({ params, url }) => {
         const day = dayOf(url);
         return new TextReply(await dayCsv(ctx.db, params.store!, day), 'text/csv; charset=utf-8', `${params.store}-${day}.csv`);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/stores/:store/events',
+      access: 'store',
+      async run({ params, user }) {
+        if (options.events.full) throw new ServerError(503, 'TOO_MANY_STREAMS', 'too many screens are open on this server just now; the screen asks again by itself');
+        const store = params.store!;
+        const allowed = async () => {
+          const still = await sessionStillValid(ctx.db, user!.session, ctx.now());
+          return still !== null && canSee(still, store);
+        };
+        return new StreamReply('text/event-stream; charset=utf-8', (response) => options.events.watch(store, response, allowed));
       },
     },
     { method: 'GET', pattern: '/api/stores/:store/close', access: 'store', run: async ({ params, url }) => storeDayClose(ctx.db, params.store!, dayOf(url)) },
@@ -193,7 +214,7 @@ function match(pattern: string, path: string): Record<string, string> | null {
 }
 
 /** One handler for every /api/ route: match, check CSRF, find the user, apply ACCESS. */
-export function storeApi(ctx: HandlerContext, options: { secureCookies: boolean }): Handler {
+export function storeApi(ctx: HandlerContext, options: StoreApiOptions): Handler {
   const routes = storeApiRoutes(ctx, options);
   return async (request, url) => {
     const candidates = routes.map((r) => ({ route: r, params: match(r.pattern, url.pathname) })).filter((c) => c.params !== null);

@@ -51,7 +51,7 @@ async function user(name: string, role: 'owner' | 'supervisor', stores: string[]
 
 describe('the store API: who may call what', { timeout: 120_000 }, () => {
   before(async () => {
-    server = await storeServer('postgres');
+    server = await storeServer('postgres', { events: { pollMs: 200, pingMs: 400 } });
     for (const store of ['STORE-A', 'STORE-B', 'STORE-A']) {
       const { code } = await adminCall<{ code: string }>(server.dir, 'POST', '/admin/enrol', { store, name: `${store} till` });
       const enrolled = (await post(server.url, '/v1/enrol', { code, tillTerminalId: 'T01', deviceName: 'x' })).body;
@@ -162,6 +162,42 @@ describe('the store API: who may call what', { timeout: 120_000 }, () => {
     assert.deepEqual((await status()).closed, { closedAt: closed.body.closedAt, closedBy: 'sam' });
     const [audit] = await server.database.query<{ actor: string }>("SELECT actor FROM audit_log WHERE action = 'store.day.close' AND detail->>'day' = $1", [TODAY]);
     assert.equal(audit?.actor, 'sam');
+  });
+
+  test('live: the events stream says "change" when a terminal of the store syncs, and ends when the session does', async () => {
+    const signed = await signIn('sam');
+    const session = cookieOf(signed.setCookie);
+    const controller = new AbortController();
+    const response = await fetch(`${server.url}/api/stores/STORE-A/events`, { headers: { cookie: `${SESSION_COOKIE}=${session}` }, signal: controller.signal });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
+    const reader = response.body!.getReader();
+    let text = '';
+    // One read in flight at a time: a read that loses the race still gets the next chunk.
+    let pending: ReturnType<typeof reader.read> | null = null;
+    const until = async (pattern: RegExp, ms: number) => {
+      const deadline = Date.now() + ms;
+      while (!pattern.test(text)) {
+        if (Date.now() > deadline) assert.fail(`no ${pattern} in ${JSON.stringify(text)}`);
+        pending ??= reader.read();
+        const chunk = await Promise.race([pending, new Promise<null>((r) => setTimeout(() => r(null), 200))]);
+        if (chunk === null) continue;
+        pending = null;
+        if (chunk.done) break;
+        text += new TextDecoder().decode(chunk.value);
+      }
+      return pattern.test(text);
+    };
+    await until(/event: hello/, 5_000);
+    // Let the hub take its first look (its baseline), then a terminal of STORE-A syncs.
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal((await post(server.url, '/v1/sync', { terminal: terminals[0], changes: [], backlog: 0, sentAt: Date.now() }, tokens[0])).status, 200);
+    await until(/event: change\ndata: \{"store":"STORE-A"\}/, 5_000);
+    await call('DELETE', '/api/session', { cookie: session });
+    assert.ok(await until(/event: signed-out/, 5_000), JSON.stringify(text));
+    controller.abort();
+    // Another store's stream: as if it did not exist.
+    assert.equal((await call('GET', '/api/stores/STORE-A/events', { cookie: cookies.get('supervisor of B') })).status, 404);
   });
 
   test('a supervisor sees only their stores in the list, and nothing of another store even by a forged URL', async () => {

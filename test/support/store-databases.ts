@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
-import { startStoreServer, type RunningStoreServer } from '../../server/http/start-server';
+import { startStoreServer, type RunningStoreServer, type StoreServerOptions } from '../../server/http/start-server';
 import { startPostgres, type PostgresCluster } from './postgres-cluster';
 
 /**
@@ -34,7 +34,7 @@ export interface TestStoreServer extends RunningStoreServer {
   kind: StoreDatabaseKind;
 }
 
-export async function storeServer(kind: StoreDatabaseKind, options: { now?: () => number } = {}): Promise<TestStoreServer> {
+export async function storeServer(kind: StoreDatabaseKind, options: Pick<StoreServerOptions, 'now' | 'events' | 'staleAfterMs'> = {}): Promise<TestStoreServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-store-server-'));
   const databaseUrl = kind === 'postgres' ? await (await sharedCluster()).createDatabase(`store_${process.pid}_${++databases}`) : undefined;
   const server = await startStoreServer({ listen: '127.0.0.1:0', databaseUrl, dataDir: dir, log: () => undefined, ...options });

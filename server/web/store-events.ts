@@ -1,0 +1,124 @@
+import type { ServerResponse } from 'node:http';
+import { textArray, type Queryable } from '../db/database';
+
+/**
+ * Live figures for the store screen (issue 14 §7), as server-sent events: a screen opens
+ * `/api/stores/S/events` and hears `change` whenever something it shows may have moved, then
+ * asks for the day again. Every instance behind a load balancer sees every terminal's sync
+ * through the database, so the hub looks there: one query a second for all the stores that
+ * have a screen open on this instance (none when nobody watches), plus an immediate look
+ * when this instance took a batch. A comment line every 20 s keeps proxies from closing the
+ * stream, and at each one the session is checked again: a stream ends with its session.
+ */
+
+export interface StoreEventsOptions {
+  pollMs?: number;
+  pingMs?: number;
+  /** At most this many open streams on this instance; more are refused (503). */
+  maxStreams?: number;
+}
+
+interface Watcher {
+  store: string;
+  response: ServerResponse;
+  stillAllowed: () => Promise<boolean>;
+}
+
+export class StoreEvents {
+  private readonly watchers = new Set<Watcher>();
+  private readonly versions = new Map<string, string>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private looking: Promise<void> | undefined;
+  private readonly o: Required<StoreEventsOptions>;
+
+  constructor(
+    private readonly db: Queryable,
+    options: StoreEventsOptions = {},
+  ) {
+    this.o = { pollMs: 1_000, pingMs: 20_000, maxStreams: 200, ...options };
+  }
+
+  get open(): number {
+    return this.watchers.size;
+  }
+
+  get full(): boolean {
+    return this.watchers.size >= this.o.maxStreams;
+  }
+
+  /** Streams `change` events for `store` into the response until either side ends it. */
+  watch(store: string, response: ServerResponse, stillAllowed: () => Promise<boolean>): void {
+    const watcher: Watcher = { store, response, stillAllowed };
+    this.watchers.add(watcher);
+    // The browser reconnects by itself after this long if the stream drops.
+    response.write('retry: 3000\n\n');
+    response.write(`event: hello\ndata: ${JSON.stringify({ store })}\n\n`);
+    response.on('close', () => this.drop(watcher));
+    this.start();
+  }
+
+  /** Something landed on this instance: look now rather than at the next tick. */
+  poke(): void {
+    if (this.watchers.size > 0) void this.look();
+  }
+
+  close(): void {
+    for (const w of [...this.watchers]) w.response.end();
+    this.watchers.clear();
+    this.stop();
+  }
+
+  private drop(watcher: Watcher): void {
+    this.watchers.delete(watcher);
+    if (![...this.watchers].some((w) => w.store === watcher.store)) this.versions.delete(watcher.store);
+    if (this.watchers.size === 0) this.stop();
+  }
+
+  private start(): void {
+    if (this.pollTimer) return;
+    this.pollTimer = setInterval(() => void this.look(), this.o.pollMs);
+    this.pingTimer = setInterval(() => void this.ping(), this.o.pingMs);
+    this.pollTimer.unref?.();
+    this.pingTimer.unref?.();
+  }
+
+  private stop(): void {
+    clearInterval(this.pollTimer);
+    clearInterval(this.pingTimer);
+    this.pollTimer = this.pingTimer = undefined;
+  }
+
+  /** One query for every watched store: what a screen shows changes only when one of these does. */
+  private look(): Promise<void> {
+    this.looking ??= (async () => {
+      const stores = [...new Set([...this.watchers].map((w) => w.store))];
+      if (stores.length === 0) return;
+      const rows = await this.db.query<{ store_id: string; version: string }>(
+        "SELECT t.store_id, concat_ws(':', max(t.last_sync_at), max(t.last_seq), sum(t.backlog), count(t.revoked_at), count(*), " +
+          '(SELECT count(*) FROM store_day_closes c WHERE c.store_id = t.store_id)) AS version FROM terminals t WHERE t.store_id = ANY($1::text[]) GROUP BY t.store_id',
+        [textArray(stores)],
+      );
+      for (const row of rows) {
+        const before = this.versions.get(row.store_id);
+        this.versions.set(row.store_id, row.version);
+        if (before === undefined || before === row.version) continue;
+        for (const w of this.watchers) if (w.store === row.store_id) w.response.write(`event: change\ndata: ${JSON.stringify({ store: row.store_id })}\n\n`);
+      }
+    })()
+      .catch(() => undefined) // The database is away: the next tick tries again; screens keep what they show.
+      .finally(() => (this.looking = undefined));
+    return this.looking;
+  }
+
+  private async ping(): Promise<void> {
+    for (const w of [...this.watchers]) {
+      if (await w.stillAllowed().catch(() => false)) w.response.write(': still here\n\n');
+      else {
+        w.response.write('event: signed-out\ndata: {}\n\n');
+        w.response.end();
+        this.drop(w);
+      }
+    }
+  }
+}
