@@ -32,6 +32,9 @@ export interface CurrencyLine {
 
 export interface ReportException {
   terminal: string;
+  /** The server's id of that terminal and the order's id on it, to open the order. */
+  terminalId: string;
+  orderId: number | null;
   kind: 'UNRESOLVED' | 'ORDER_ALARM' | 'PENDING_REFUND' | 'OPEN_ALARM';
   merchantTransId: string | null;
   code: string | null;
@@ -166,11 +169,11 @@ async function exceptions(db: Queryable, terminals: Map<string, TerminalReport>,
   const list = textArray(ids);
   const name = (id: string) => terminals.get(id)?.name ?? id;
   const out: ReportException[] = [];
-  const unresolved = await db.query<{ terminal_id: string; merchant_trans_id: string; state: string; amount_minor: string; currency: string }>(
-    `SELECT terminal_id, merchant_trans_id, state, amount_minor::text, currency FROM orders WHERE business_day = $1 AND terminal_id = ANY($2::text[]) AND state IN ${UNRESOLVED} ORDER BY terminal_id, id`,
+  const unresolved = await db.query<{ terminal_id: string; id: string; merchant_trans_id: string; state: string; amount_minor: string; currency: string }>(
+    `SELECT terminal_id, id::text, merchant_trans_id, state, amount_minor::text, currency FROM orders WHERE business_day = $1 AND terminal_id = ANY($2::text[]) AND state IN ${UNRESOLVED} ORDER BY terminal_id, id`,
     [date, list],
   );
-  for (const o of unresolved) out.push({ terminal: name(o.terminal_id), kind: 'UNRESOLVED', merchantTransId: o.merchant_trans_id, code: o.state, message: `order ${o.merchant_trans_id} (${money(o.amount_minor, o.currency)}) is still ${o.state}: its outcome is not known yet` });
+  for (const o of unresolved) out.push({ terminal: name(o.terminal_id), terminalId: o.terminal_id, orderId: Number(o.id), kind: 'UNRESOLVED', merchantTransId: o.merchant_trans_id, code: o.state, message: `order ${o.merchant_trans_id} (${money(o.amount_minor, o.currency)}) is still ${o.state}: its outcome is not known yet` });
   const marked = await db.query<{ terminal_id: string; id: string; merchant_trans_id: string; state: string; alarm: string; result_message: string | null }>(
     'SELECT terminal_id, id::text, merchant_trans_id, state, alarm, result_message FROM orders WHERE business_day = $1 AND terminal_id = ANY($2::text[]) AND alarm IS NOT NULL ORDER BY terminal_id, id',
     [date, list],
@@ -179,14 +182,14 @@ async function exceptions(db: Queryable, terminals: Map<string, TerminalReport>,
   for (const o of marked) {
     seen.add(`${o.terminal_id}:${o.id}:${o.alarm}`);
     const why = o.alarm === 'SETTLED_BY_HAND' && o.result_message ? `: ${o.result_message}` : '';
-    out.push({ terminal: name(o.terminal_id), kind: 'ORDER_ALARM', merchantTransId: o.merchant_trans_id, code: o.alarm, message: `order ${o.merchant_trans_id} (${o.state}) is marked ${o.alarm}${why}` });
+    out.push({ terminal: name(o.terminal_id), terminalId: o.terminal_id, orderId: Number(o.id), kind: 'ORDER_ALARM', merchantTransId: o.merchant_trans_id, code: o.alarm, message: `order ${o.merchant_trans_id} (${o.state}) is marked ${o.alarm}${why}` });
   }
-  const pending = await db.query<{ terminal_id: string; merchant_refund_id: string; merchant_trans_id: string | null; amount_minor: string; currency: string }>(
-    "SELECT r.terminal_id, r.merchant_refund_id, o.merchant_trans_id, r.amount_minor::text, r.currency FROM refunds r LEFT JOIN orders o ON o.terminal_id = r.terminal_id AND o.id = r.order_id " +
+  const pending = await db.query<{ terminal_id: string; order_id: string; merchant_refund_id: string; merchant_trans_id: string | null; amount_minor: string; currency: string }>(
+    "SELECT r.terminal_id, r.order_id::text, r.merchant_refund_id, o.merchant_trans_id, r.amount_minor::text, r.currency FROM refunds r LEFT JOIN orders o ON o.terminal_id = r.terminal_id AND o.id = r.order_id " +
       "WHERE r.business_day = $1 AND r.terminal_id = ANY($2::text[]) AND r.state = 'PENDING' ORDER BY r.terminal_id, r.id",
     [date, list],
   );
-  for (const r of pending) out.push({ terminal: name(r.terminal_id), kind: 'PENDING_REFUND', merchantTransId: r.merchant_trans_id, code: r.merchant_refund_id, message: `refund ${r.merchant_refund_id} of order ${r.merchant_trans_id ?? '?'} (${money(r.amount_minor, r.currency)}) is not settled yet` });
+  for (const r of pending) out.push({ terminal: name(r.terminal_id), terminalId: r.terminal_id, orderId: Number(r.order_id), kind: 'PENDING_REFUND', merchantTransId: r.merchant_trans_id, code: r.merchant_refund_id, message: `refund ${r.merchant_refund_id} of order ${r.merchant_trans_id ?? '?'} (${money(r.amount_minor, r.currency)}) is not settled yet` });
   const alarms = await db.query<{ terminal_id: string; kind: string; code: string | null; order_id: string | null; message: string; merchant_trans_id: string | null }>(
     'SELECT a.terminal_id, a.kind, a.code, a.order_id::text, a.message, o.merchant_trans_id FROM alarms a LEFT JOIN orders o ON o.terminal_id = a.terminal_id AND o.id = a.order_id ' +
       'WHERE a.terminal_id = ANY($2::text[]) AND a.cleared_at IS NULL AND (a.order_id IS NULL OR o.business_day = $1) ORDER BY a.terminal_id, a.id',
@@ -194,7 +197,7 @@ async function exceptions(db: Queryable, terminals: Map<string, TerminalReport>,
   );
   for (const a of alarms) {
     if (a.order_id !== null && seen.has(`${a.terminal_id}:${a.order_id}:${a.kind}`)) continue;
-    out.push({ terminal: name(a.terminal_id), kind: 'OPEN_ALARM', merchantTransId: a.merchant_trans_id, code: a.code ?? a.kind, message: `${a.kind} alarm: ${a.message}` });
+    out.push({ terminal: name(a.terminal_id), terminalId: a.terminal_id, orderId: a.order_id === null ? null : Number(a.order_id), kind: 'OPEN_ALARM', merchantTransId: a.merchant_trans_id, code: a.code ?? a.kind, message: `${a.kind} alarm: ${a.message}` });
   }
   return out;
 }

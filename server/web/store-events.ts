@@ -47,15 +47,23 @@ export class StoreEvents {
     return this.watchers.size >= this.o.maxStreams;
   }
 
-  /** Streams `change` events for `store` into the response until either side ends it. */
-  watch(store: string, response: ServerResponse, stillAllowed: () => Promise<boolean>): void {
+  /**
+   * Streams `change` events for `store` into the response until either side ends it. The
+   * store's version is read before `hello` is sent, so every change after `hello` is told;
+   * the screen reads the day again on `hello`, which covers anything before it.
+   */
+  async watch(store: string, response: ServerResponse, stillAllowed: () => Promise<boolean>): Promise<void> {
     const watcher: Watcher = { store, response, stillAllowed };
     this.watchers.add(watcher);
+    response.on('close', () => this.drop(watcher));
+    this.start();
+    if (!this.versions.has(store)) {
+      const [row] = await this.versionsOf([store]).catch(() => []);
+      if (row && !this.versions.has(store)) this.versions.set(store, row.version);
+    }
     // The browser reconnects by itself after this long if the stream drops.
     response.write('retry: 3000\n\n');
     response.write(`event: hello\ndata: ${JSON.stringify({ store })}\n\n`);
-    response.on('close', () => this.drop(watcher));
-    this.start();
   }
 
   /** Something landed on this instance: look now rather than at the next tick. */
@@ -89,26 +97,30 @@ export class StoreEvents {
     this.pollTimer = this.pingTimer = undefined;
   }
 
-  /** One query for every watched store: what a screen shows changes only when one of these does. */
+  /** One query for every watched store; a store seen for the first time here counts as changed. */
   private look(): Promise<void> {
     this.looking ??= (async () => {
       const stores = [...new Set([...this.watchers].map((w) => w.store))];
       if (stores.length === 0) return;
-      const rows = await this.db.query<{ store_id: string; version: string }>(
-        "SELECT t.store_id, concat_ws(':', max(t.last_sync_at), max(t.last_seq), sum(t.backlog), count(t.revoked_at), count(*), " +
-          '(SELECT count(*) FROM store_day_closes c WHERE c.store_id = t.store_id)) AS version FROM terminals t WHERE t.store_id = ANY($1::text[]) GROUP BY t.store_id',
-        [textArray(stores)],
-      );
-      for (const row of rows) {
+      for (const row of await this.versionsOf(stores)) {
         const before = this.versions.get(row.store_id);
         this.versions.set(row.store_id, row.version);
-        if (before === undefined || before === row.version) continue;
+        if (before === row.version) continue;
         for (const w of this.watchers) if (w.store === row.store_id) w.response.write(`event: change\ndata: ${JSON.stringify({ store: row.store_id })}\n\n`);
       }
     })()
       .catch(() => undefined) // The database is away: the next tick tries again; screens keep what they show.
       .finally(() => (this.looking = undefined));
     return this.looking;
+  }
+
+  /** What a screen shows changes only when one of these does (a store without terminals has no row). */
+  private versionsOf(stores: string[]): Promise<Array<{ store_id: string; version: string }>> {
+    return this.db.query<{ store_id: string; version: string }>(
+      "SELECT t.store_id, concat_ws(':', max(t.last_sync_at), max(t.last_seq), sum(t.backlog), count(t.revoked_at), count(*), " +
+        '(SELECT count(*) FROM store_day_closes c WHERE c.store_id = t.store_id)) AS version FROM terminals t WHERE t.store_id = ANY($1::text[]) GROUP BY t.store_id',
+      [textArray(stores)],
+    );
   }
 
   private async ping(): Promise<void> {

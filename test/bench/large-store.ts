@@ -29,12 +29,13 @@ export async function enrolTerminals(server: RunningStoreServer, store: string, 
   return out;
 }
 
-/** `perTerminal` orders for each terminal, PER_DAY a day from FIRST_DAY; day totals rebuilt. */
-export async function fillStore(db: Queryable, terminals: ReadonlyArray<{ terminal: string }>, perTerminal: number): Promise<void> {
+/** `perTerminal` orders for each terminal, `perDay` a day from `firstDay`; day totals rebuilt. */
+export async function fillStore(db: Queryable, terminals: ReadonlyArray<{ terminal: string }>, perTerminal: number, { firstDay = FIRST_DAY, perDay = PER_DAY } = {}): Promise<void> {
+  if (!/^\d{4}-\d\d-\d\d$/.test(firstDay) || !Number.isSafeInteger(perDay)) throw new Error('fillStore: a day like 2026-01-01 and a whole number a day');
   for (const [i, t] of terminals.entries()) {
     const till = `T${String(i + 1).padStart(2, '0')}`;
     await db.query(
-      `WITH g AS (SELECT n, date '${FIRST_DAY}' + ((n - 1) / ${PER_DAY})::int AS day, (n - 1) % ${PER_DAY} + 1 AS seq FROM generate_series(1, $3::int) AS n)
+      `WITH g AS (SELECT n, date '${firstDay}' + ((n - 1) / ${perDay})::int AS day, (n - 1) % ${perDay} + 1 AS seq FROM generate_series(1, $3::int) AS n)
        INSERT INTO orders (terminal_id, id, merchant_trans_id, business_day, till_terminal, seq, amount_minor, currency, refunded_minor, state, title, acquirement_id, body_text, created_at, updated_at)
        SELECT $1, n, $2 || to_char(day, 'YYYYMMDD') || lpad(seq::text, 6, '0'), to_char(day, 'YYYY-MM-DD'), $2, seq, 100 + (n * 7919) % 9000,
               (ARRAY['USD','HKD','JPY'])[n % 3 + 1], 0, s.state, 'Coffee',

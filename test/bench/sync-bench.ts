@@ -9,6 +9,7 @@ import { startStoreServer, type RunningStoreServer } from '../../server/http/sta
 import type { Change } from '../../server/protocol/sync-protocol';
 import { startPostgres } from '../support/postgres-cluster';
 import { enrolTerminals, largeStoreBench } from './large-store';
+import { benchStoreScreen } from './store-screen-bench';
 import { batch, orderChange, post } from '../support/store-wire';
 import { line, percentile } from './measure';
 
@@ -172,6 +173,7 @@ export async function benchSync(): Promise<void> {
     await ingest([lite], 'PGlite', 2);
     await lite.close();
     tillSideCost();
+    await benchStoreScreen(cluster);
     await largeStoreBench(cluster, Number(process.env.BENCH_STORE_ORDERS ?? 10_000_000));
   } finally {
     await cluster.stop();

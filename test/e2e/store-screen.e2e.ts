@@ -101,7 +101,7 @@ describe('the store screen', { timeout: 180_000 }, () => {
     tills[1]!.j.journal.outbox.acknowledge(reply.lastSeq, Date.now());
     const lagging = page.getByTestId(`store-terminal-${tills[1]!.terminal}`);
     await attributeMatching(lagging, 'data-stale', /^yes$/, 15_000);
-    assert.match(await lagging.getByTestId('store-terminal-stale').innerText(), /Till 2 last synced .* still holds \d+ change/);
+    assert.match(await lagging.getByTestId('store-terminal-stale').innerText(), /Last synced .* and still holds \d+ changes?: its figures may be incomplete/);
     await saveScreenshot(t, page, 'store-day-lagging-till');
     await tills[1]!.sync();
     await attributeMatching(lagging, 'data-stale', /^no$/, 15_000);

@@ -1,10 +1,9 @@
-import type { CurrencyLine, StoreDay } from './store-client';
-import { money } from './StoreApp';
-import type { storeWords } from './store-words';
+import { useEffect, useState } from 'react';
+import type { CurrencyLine, StoreDay, StoreException } from './store-views';
+import { money, time } from './store-format';
+import type { StoreT } from './store-words';
 
-type T = ReturnType<typeof storeWords>;
-
-function Lines({ lines, t, testId }: { lines: CurrencyLine[]; t: T; testId: string }) {
+export function Lines({ lines, t, testId }: { lines: CurrencyLine[]; t: StoreT; testId: string }) {
   return (
     <table className="store-table" data-testid={testId}>
       <thead>
@@ -35,8 +34,21 @@ function Lines({ lines, t, testId }: { lines: CurrencyLine[]; t: T; testId: stri
   );
 }
 
-/** The store's day: the store total, each terminal with how fresh its figures are, the exceptions of all. */
-export function DayView({ day, t }: { day: StoreDay; t: T }) {
+function kindLabel(t: StoreT, kind: string): string {
+  return kind === 'UNRESOLVED' || kind === 'ORDER_ALARM' || kind === 'PENDING_REFUND' || kind === 'OPEN_ALARM' ? t(`kind.${kind}`) : kind;
+}
+
+/** The store's day: the store total, each terminal with how fresh its figures are, the exceptions of all (each opens its order). */
+/** A day with hundreds of exceptions shows the first ones and says how many more there are. */
+const EXCEPTIONS_SHOWN = 50;
+
+export function DayView({ day, t, locale, onOpen }: { day: StoreDay; t: StoreT; locale: string; onOpen: (e: StoreException) => void }) {
+  const [allExceptions, setAllExceptions] = useState(false);
+  // The bench's "first paint" (test/bench/store-screen-bench.ts): the frame after the day first shows.
+  useEffect(() => {
+    requestAnimationFrame(() => performance.mark('store-day-painted'));
+  }, []);
+  const exceptions = allExceptions ? day.exceptions : day.exceptions.slice(0, EXCEPTIONS_SHOWN);
   return (
     <div className="store-day" data-testid="store-day" data-store={day.store} data-date={day.date}>
       <section className="card">
@@ -46,9 +58,18 @@ export function DayView({ day, t }: { day: StoreDay; t: T }) {
       {day.terminals.map((terminal) => (
         <section className="card" key={terminal.id} data-testid={`store-terminal-${terminal.id}`} data-stale={terminal.stale === null ? 'no' : 'yes'} data-backlog={terminal.backlog}>
           <h3>
-            {terminal.name} <span className="muted small">{`${t('orders', { count: terminal.orderCount })} · ${terminal.lastSyncAt === null ? t('neverSynced') : t('lastSynced', { time: new Date(terminal.lastSyncAt).toLocaleTimeString() })}`}</span>
+            {terminal.name}{' '}
+            <span className="muted small">{`${t('orders', { count: terminal.orderCount })} · ${terminal.lastSyncAt === null ? t('neverSynced') : t('lastSynced', { time: time(terminal.lastSyncAt, locale) })}`}</span>
           </h3>
-          {terminal.stale && <p className="note note-error" data-testid="store-terminal-stale">{terminal.stale}</p>}
+          {terminal.stale && (
+            <p className="note note-error" data-testid="store-terminal-stale" title={terminal.stale}>
+              {terminal.lastSyncAt === null
+                ? t('staleNever')
+                : terminal.backlog > 0
+                  ? t('staleBacklog', { time: time(terminal.lastSyncAt, locale), count: terminal.backlog })
+                  : t('staleSilent', { time: time(terminal.lastSyncAt, locale) })}
+            </p>
+          )}
           <Lines lines={terminal.currencies} t={t} testId="store-terminal-lines" />
         </section>
       ))}
@@ -57,11 +78,23 @@ export function DayView({ day, t }: { day: StoreDay; t: T }) {
         {day.exceptions.length === 0 ? (
           <p className="muted">{t('noExceptions')}</p>
         ) : (
-          <ul data-testid="store-exceptions">
-            {day.exceptions.map((e, i) => (
-              <li key={i}>{`${e.terminal}: ${e.kind}${e.merchantTransId ? ` ${e.merchantTransId}` : ''} — ${e.message}`}</li>
+          <ul className="store-exceptions" data-testid="store-exceptions" data-count={day.exceptions.length}>
+            {exceptions.map((e, i) => (
+              <li key={i} data-kind={e.kind}>
+                <strong>{`${e.terminal} · ${kindLabel(t, e.kind)}`}</strong>{' '}
+                {e.orderId === null ? (
+                  e.message
+                ) : (
+                  <button type="button" className="link" onClick={() => onOpen(e)} data-testid="store-exception-open">{e.message}</button>
+                )}
+              </li>
             ))}
           </ul>
+        )}
+        {exceptions.length < day.exceptions.length && (
+          <button type="button" className="btn" onClick={() => setAllExceptions(true)} data-testid="store-exceptions-all">
+            {t('showAll', { count: day.exceptions.length })}
+          </button>
         )}
       </section>
     </div>

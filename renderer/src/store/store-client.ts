@@ -29,26 +29,3 @@ export async function storeCall<T>(method: 'GET' | 'POST' | 'DELETE', path: stri
   if (!response.ok) throw new StoreCallError(response.status, parsed.error ?? { code: `HTTP_${response.status}`, message: response.statusText });
   return parsed as T;
 }
-
-export interface Totals {
-  count: number;
-  amountMinor: string;
-}
-
-export interface CurrencyLine {
-  currency: string;
-  paid: Totals;
-  refunded: Totals;
-  cancelled: Totals;
-  failed: Totals;
-  unresolved: Totals;
-  netMinor: string;
-}
-
-export interface StoreDay {
-  store: string;
-  date: string;
-  terminals: Array<{ id: string; name: string; revoked: boolean; lastSyncAt: number | null; backlog: number; stale: string | null; orderCount: number; currencies: CurrencyLine[] }>;
-  currencies: CurrencyLine[];
-  exceptions: Array<{ terminal: string; kind: string; merchantTransId: string | null; code: string | null; message: string }>;
-}
