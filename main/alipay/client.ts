@@ -119,6 +119,11 @@ export class AlipayClient {
   close(): Promise<void> {
     return this.options.transport.close();
   }
+
+  /** Drops the requests in flight (their outcomes become unknown, resolved later). */
+  abandon(): void {
+    this.options.transport.abandon();
+  }
 }
 
 function unknown(reason: UnknownReason, detail: string): Outcome<never> {

@@ -74,6 +74,7 @@ export function spkiPin(cert: { raw?: Buffer }): string {
 export class GatewayTransport {
   readonly base: URL;
   private readonly dispatcher: Dispatcher;
+  private abandoned = false;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
   private readonly peer: string;
@@ -174,7 +175,18 @@ export class GatewayTransport {
   }
 
   async close(): Promise<void> {
+    // After abandon() the pool is already gone; closing it again is not an error here.
+    if (this.abandoned) return;
     await this.dispatcher.close();
+  }
+
+  /**
+   * Drops every request still in flight (a person chose not to wait, e.g. a second Ctrl-C).
+   * Their outcomes become unknown, which the journal's resolution settles later.
+   */
+  abandon(): void {
+    this.abandoned = true;
+    void this.dispatcher.destroy().catch(() => undefined);
   }
 }
 

@@ -56,3 +56,24 @@ A fresh data directory is a sandbox profile (profile.mode sandbox): run \`till s
 one terminal and \`till precreate --amount 2.39 --title Coffee\` in another. Real payments:
 \`till config set profile.mode live\`, here at the terminal only (never from a screen).
 `;
+
+/**
+ * One command's own usage (`till precreate --help`, `till help precreate`): its entries of
+ * HELP above (a line naming the command, with the lines that continue it), then the global
+ * options and exit codes. Null for a name HELP does not list.
+ */
+export function commandHelp(name: string): string | null {
+  const lines = HELP.split('\n');
+  const entries: string[] = [];
+  let taking = false;
+  for (const line of lines) {
+    const m = /^ {2}([a-z][a-z-]*)(\s|$)/.exec(line);
+    if (m) taking = m[1] === name;
+    // A continuation is indented past the command's two spaces; a blank line or a section title ends an entry.
+    else if (!/^ {3,}\S/.test(line)) taking = false;
+    if (taking) entries.push(line);
+  }
+  if (entries.length === 0) return null;
+  const globals = lines.slice(lines.indexOf('Global options'), lines.findIndex((l) => l.startsWith('Exit codes')) + 1);
+  return `usage: till [--data-dir DIR] [--json] ${name} …\n\n${entries.join('\n')}\n\n${globals.join('\n')}\n`;
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { appVersion } from '../config/app-version';
-import { HELP } from './help';
+import { commandHelp, HELP } from './help';
 import type { CommandContext } from './command-context';
 import { createOutput, EXIT, reportError, UsageError } from './output';
 
@@ -70,6 +70,14 @@ export async function main(argv: string[]): Promise<number> {
     const [name, ...args] = globals.rest;
     // --json promises one JSON document on stdout, also when the command is missing.
     if (name === undefined && json && !globals.help) throw new UsageError('no command given');
+    // A command's own usage: `till precreate --help`, `till help precreate`.
+    const asked = name === 'help' ? args[0] : globals.help ? name : undefined;
+    if (asked !== undefined) {
+      const text = commandHelp(asked);
+      if (text === null) throw new UsageError(`unknown command ${JSON.stringify(asked)}`);
+      process.stdout.write(text);
+      return EXIT.ok;
+    }
     if (globals.help || name === undefined || name === 'help') {
       process.stdout.write(HELP);
       return name === undefined && !globals.help ? EXIT.usage : EXIT.ok;

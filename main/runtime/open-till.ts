@@ -48,6 +48,8 @@ export interface Till {
    */
   settingsChanged(keys: readonly string[]): void;
   close(): Promise<void>;
+  /** A person stopped waiting: drop the gateway requests in flight, so close() need not wait for them. */
+  abandonInFlight(): void;
 }
 
 const CLIENT_KEYS = /^(gateway\.|client\.id$|merchant\.id$)/;
@@ -101,6 +103,9 @@ export function openTill(options: { dataDir?: string } = {}): Till {
       if (engine) {
         engine.configure({ paymentWindowMs: c['payment.windowSeconds'] * 1000, pollIntervalMs: c['payment.pollIntervalMs'] });
       }
+    },
+    abandonInFlight() {
+      client?.abandon();
     },
     async close() {
       await engine?.stop();

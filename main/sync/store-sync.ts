@@ -161,7 +161,7 @@ export class StoreSync {
       const person = (error instanceof StoreRefusal && NEEDS_A_PERSON.has(code)) || code === 'SERVER_AHEAD';
       if (person || now - this.failingSince >= this.o.alarmAfterMs) {
         const backlog = this.options.journal.outbox.cursor().backlog;
-        this.options.journal.raiseAlarm({ kind: 'STORE_SYNC', code, message: `${backlog} change(s) not yet at the store server: ${message}` });
+        this.options.journal.raiseAlarm({ kind: 'STORE_SYNC', code, message: `${backlog} change${backlog === 1 ? '' : 's'} not yet at the store server: ${message}` });
       }
     } catch {
       // The journal itself is failing; the engine reports that. Sync tries again later.

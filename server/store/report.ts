@@ -95,7 +95,7 @@ function ago(ms: number): string {
 function staleness(t: { name: string; lastSyncAt: number | null; backlog: number; revoked: boolean }, now: number, staleAfterMs: number): string | null {
   if (t.lastSyncAt === null) return `${t.name} has never synced: its figures are missing`;
   const since = now - t.lastSyncAt;
-  if (t.backlog > 0) return `${t.name} last synced ${ago(since)} and still holds ${t.backlog} change(s): its figures may be incomplete`;
+  if (t.backlog > 0) return `${t.name} last synced ${ago(since)} and still holds ${t.backlog} change${t.backlog === 1 ? '' : 's'}: its figures may be incomplete`;
   if (since > staleAfterMs && !t.revoked) return `${t.name} last synced ${ago(since)}: its figures may be incomplete`;
   return null;
 }

@@ -56,7 +56,7 @@ export async function storeDayClose(db: Queryable, storeId: string, date: string
   const holdingUp: HoldingUp[] = [];
   for (const t of terminals) {
     if (!t.day_closed) holdingUp.push({ terminal: t.id, name: t.name, reason: 'NOT_CLOSED', message: `${t.name} has not closed ${day}, or has not sent its close yet: close the day on that till (Supervisor, Day, Close day; or till close-day)` });
-    else if (t.backlog > 0) holdingUp.push({ terminal: t.id, name: t.name, reason: 'NOT_SYNCED', message: `${t.name} closed ${day} but still holds ${t.backlog} change(s): let it sync (till store sync)` });
+    else if (t.backlog > 0) holdingUp.push({ terminal: t.id, name: t.name, reason: 'NOT_SYNCED', message: `${t.name} closed ${day} but still holds ${t.backlog} change${t.backlog === 1 ? '' : 's'}: let it sync (till store sync)` });
   }
   return { closed: closed ? { closedAt: Number(closed.closed_at), closedBy: closed.closed_by } : null, holdingUp };
 }

@@ -6,7 +6,7 @@ import { createEnrolCode, redeemEnrolCode } from '../../server/store/enrolment';
 import { storeReport } from '../../server/store/report';
 import { searchOrders, type SearchQuery } from '../../server/store/orders';
 import { rebuildDayTotals } from '../../server/store/day-totals';
-import type { Queryable } from '../../server/db/database';
+import type { Database, Queryable } from '../../server/db/database';
 import type { PostgresCluster } from '../support/postgres-cluster';
 import { line, percentile } from './measure';
 
@@ -30,7 +30,7 @@ export async function enrolTerminals(server: RunningStoreServer, store: string, 
 }
 
 /** `perTerminal` orders for each terminal, `perDay` a day from `firstDay`; day totals rebuilt. */
-export async function fillStore(db: Queryable, terminals: ReadonlyArray<{ terminal: string }>, perTerminal: number, { firstDay = FIRST_DAY, perDay = PER_DAY } = {}): Promise<void> {
+export async function fillStore(db: Database, terminals: ReadonlyArray<{ terminal: string }>, perTerminal: number, { firstDay = FIRST_DAY, perDay = PER_DAY } = {}): Promise<void> {
   if (!/^\d{4}-\d\d-\d\d$/.test(firstDay) || !Number.isSafeInteger(perDay)) throw new Error('fillStore: a day like 2026-01-01 and a whole number a day');
   for (const [i, t] of terminals.entries()) {
     const till = `T${String(i + 1).padStart(2, '0')}`;

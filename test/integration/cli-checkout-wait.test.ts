@@ -100,9 +100,37 @@ if (insideKeyringSession(__filename, 'till CLI waiting-for-payment tests')) {
       const r = await running.done;
       assert.equal(r.status, 5, describeRun(r));
       assert.match(r.stdout, QR_SHOWN);
-      assert.match(r.stdout, new RegExp(`\\nCancelling…\\n${id}: CANCELLED — not paid, the QR is void\\n$`));
+      assert.match(r.stdout, new RegExp(`\\nCancelling… \\(Ctrl-C again to stop waiting\\)\\n${id}: CANCELLED — not paid, the QR is void\\n$`));
       assert.equal(r.stderr, '');
       assert.equal((await sandboxOrder(sandbox.url, id!))?.status, 'CANCELLED');
+    });
+
+    test('on a pipe the countdown is a line every few seconds; a second Ctrl-C while the cancel hangs stops waiting at once: exit 3, `till resolve` named', async () => {
+      // A till of its own, whose gateway holds every cancel for 30 s (the other tests' cancels
+      // must not hang): the first Ctrl-C's cancel is still out when the second comes.
+      const ownDir = tempDir();
+      const holding = await startSandboxProcess(ownDir, ['--faults', 'timeout=1,hold=30000,apis=payCancel']);
+      try {
+        expectJson(await till(['config', 'set', 'gateway.baseUrl', holding.url, '--json'], { dataDir: ownDir }), 0);
+        const running = spawnTill(['precreate', '--amount', '4.09', '--title', 'Impatient'], { dataDir: ownDir, timeoutMs: 60_000 });
+        const [, id] = await running.waitForOutput(QR_SHOWN);
+        // Not a terminal: a line every few seconds rather than minutes of silence.
+        await running.waitForOutput(/Waiting for the customer to pay… \d\d:\d\d left\n/, 15_000);
+        running.child.kill('SIGINT');
+        await running.waitForOutput(/Cancelling… \(Ctrl-C again to stop waiting\)/);
+        // The cancel is on its way (and held) before the second press.
+        await new Promise((r) => setTimeout(r, 500));
+        const started = Date.now();
+        running.child.kill('SIGINT');
+        const r = await running.done;
+        assert.equal(r.status, 3, describeRun(r));
+        assert.ok(Date.now() - started < 5_000, `exited ${Date.now() - started} ms after the second Ctrl-C`);
+        assert.match(r.stdout, new RegExp(`${id}: CANCELLING, stopped waiting\\. The order is journaled; \`till resolve\` finishes it\\.`));
+        const order = expectJson(await till(['order', id!, '--json'], { dataDir: ownDir }), 0).order as Doc;
+        assert.equal(order.state, 'CANCELLING', 'journaled, for `till resolve` to finish');
+      } finally {
+        await holding.stop();
+      }
     });
 
     test('a cancel from another terminal ends the wait: exit 5', async () => {

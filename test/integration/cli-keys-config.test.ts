@@ -284,6 +284,21 @@ if (insideKeyringSession(__filename, 'till CLI keys, config and global option te
       assertErrorDoc(expectJson(noneJson, 2), 'USAGE');
     });
 
+    test('each command has its own usage: `till precreate --help`, `till help refund`, `till keys -h`; an unknown one is exit 2', async () => {
+      const [precreate, refund, keys, unknown] = await Promise.all([till(['precreate', '--help']), till(['help', 'refund']), till(['keys', '-h']), till(['frobnicate', '--help'])]);
+      for (const r of [precreate, refund, keys]) {
+        assert.equal(r.status, 0, describeRun(r));
+        assert.match(r.stdout, /^Global options$/m);
+      }
+      assert.match(precreate.stdout, /^usage: till \[--data-dir DIR\] \[--json\] precreate/);
+      assert.match(precreate.stdout, /--no-wait/);
+      assert.doesNotMatch(precreate.stdout, /^ {2}refund /m, 'only its own entry');
+      assert.match(refund.stdout, /^ {2}refund ID --amount/m);
+      assert.match(keys.stdout, /set-isv-token/, 'an entry\'s continuation lines come with it');
+      assert.equal(unknown.status, 2);
+      assert.match(unknown.stderr, /unknown command "frobnicate"/);
+    });
+
     test('--version prints the version from package.json', async () => {
       const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
       const r = await till(['--version']);

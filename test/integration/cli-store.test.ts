@@ -44,7 +44,7 @@ if (insideKeyringSession(__filename, 'the store server from the command line')) 
 
       for (const amount of ['2.39', '10.00']) expectJson(await run('--json', 'precreate', '--amount', amount, '--title', 'Coffee', '--no-wait'), 0);
       const status = await run('store', 'status');
-      assert.match(status.stdout, /store: Till 1 at http:\/\/127\.0\.0\.1:\d+: \d+ change\(s\) not yet sent, nothing sent yet/);
+      assert.match(status.stdout, /store: Till 1 at http:\/\/127\.0\.0\.1:\d+: \d+ changes? not yet sent, nothing sent yet/);
       const doctor = await run('doctor');
       assert.match(doctor.stdout, /warn\s+store\s+Till 1 at .*not yet sent/);
 

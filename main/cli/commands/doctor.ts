@@ -97,7 +97,7 @@ function alarmChecks(till: Till): Check[] {
   }));
 }
 
-/** "store: 312 change(s) not yet sent, last sent 14:02": a backlog is a warning, never a failure (sales go on). */
+/** "store: 312 changes not yet sent, last sent 14:02": a backlog is a warning, never a failure (sales go on). */
 function storeCheck(till: Till): Check {
   const line = storeLine(till).replace(/^store: /, '');
   const cursor = till.journal.outbox.cursor();

@@ -26,37 +26,44 @@ const REREAD_MS = 1000;
 /**
  * Ctrl-C cancels the order from the moment its QR can be seen: installed before the QR line
  * is printed, so a cashier (or a test) that reacts to that line at once finds it in place.
- * Returns what removes it.
+ * A second Ctrl-C stops waiting for the cancel's answer (the signal aborts the wait): the
+ * order stays journaled as cancelling, and `till resolve` finishes it.
  */
-function cancelOnCtrlC(ctx: CommandContext, engine: CheckoutEngine, orderId: number): () => void {
-  let cancelAsked = false;
+function cancelOnCtrlC(ctx: CommandContext, engine: CheckoutEngine, orderId: number): { stop(): void; signal: AbortSignal; cancelling(): boolean } {
+  let presses = 0;
+  const abort = new AbortController();
   const onInterrupt = () => {
-    if (cancelAsked) return;
-    cancelAsked = true;
-    ctx.out.say('\nCancelling…');
-    engine.cancel(orderId, 'cli');
+    presses += 1;
+    if (presses === 1) {
+      ctx.out.say('\nCancelling… (Ctrl-C again to stop waiting)');
+      engine.cancel(orderId, 'cli');
+    } else if (presses === 2) abort.abort();
   };
   process.on('SIGINT', onInterrupt);
-  return () => process.off('SIGINT', onInterrupt);
+  return { stop: () => process.off('SIGINT', onInterrupt), signal: abort.signal, cancelling: () => presses > 0 };
 }
 
-/** A countdown a cashier can read; on a pipe, one line per change instead of redraws. */
-async function awaitPayment(ctx: CommandContext, engine: CheckoutEngine, order: OrderRecord): Promise<OrderRecord> {
+/** On a pipe or in a log, the countdown is a line this often instead of a redraw every second. */
+const PIPE_PROGRESS_MS = 5_000;
+
+/** A countdown a cashier can read; on a pipe, a line every few seconds instead of redraws. */
+async function awaitPayment(ctx: CommandContext, engine: CheckoutEngine, order: OrderRecord, interrupt: { signal: AbortSignal; cancelling(): boolean }): Promise<OrderRecord> {
   const tty = process.stdout.isTTY === true && !ctx.out.json;
-  const ticker = tty
-    ? setInterval(() => {
-        const left = Math.max(0, Math.round(((order.payDeadline ?? Date.now()) - Date.now()) / 1000));
-        process.stdout.write(`\rWaiting for the customer to pay… ${String(Math.floor(left / 60)).padStart(2, '0')}:${String(left % 60).padStart(2, '0')} left (Ctrl-C cancels) `);
-      }, 1000)
-    : undefined;
+  const left = () => {
+    const s = Math.max(0, Math.round(((order.payDeadline ?? Date.now()) - Date.now()) / 1000));
+    return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+  };
+  const ticker = ctx.out.json
+    ? undefined
+    : tty
+      ? setInterval(() => process.stdout.write(`\rWaiting for the customer to pay… ${left()} left (Ctrl-C cancels) `), 1000)
+      : setInterval(() => interrupt.cancelling() || ctx.out.say(`Waiting for the customer to pay… ${left()} left`), PIPE_PROGRESS_MS);
   try {
     const windowMs = engine.settings.paymentWindowMs;
-    return await engine.watchOrder(order.id, { done: (o) => !isUnresolved(o.state), timeoutMs: windowMs + 5 * 60_000, rejectOnTimeout: true, rereadMs: REREAD_MS });
+    return await engine.watchOrder(order.id, { done: (o) => !isUnresolved(o.state), timeoutMs: windowMs + 5 * 60_000, rejectOnTimeout: true, rereadMs: REREAD_MS, signal: interrupt.signal });
   } finally {
-    if (ticker) {
-      clearInterval(ticker);
-      process.stdout.write('\n');
-    }
+    clearInterval(ticker);
+    if (tty) process.stdout.write('\n');
   }
 }
 
@@ -134,13 +141,20 @@ export function run(ctx: CommandContext): Promise<number> {
       report(ctx, till, first);
       return EXIT.ok;
     }
-    const stopListening = cancelOnCtrlC(ctx, engine, first.id);
+    const interrupt = cancelOnCtrlC(ctx, engine, first.id);
     let final: OrderRecord;
     try {
       ctx.out.say(qrLine);
-      final = await awaitPayment(ctx, engine, first);
+      final = await awaitPayment(ctx, engine, first, interrupt);
     } finally {
-      stopListening();
+      interrupt.stop();
+    }
+    if (interrupt.signal.aborted && isUnresolved(final.state)) {
+      ctx.out.say(`${final.merchantTransId}: ${final.state}, stopped waiting. The order is journaled; \`till resolve\` finishes it.`);
+      report(ctx, till, final);
+      // The cancel still out may hang for the gateway's whole timeout: exit now, its outcome unknown.
+      till.abandonInFlight();
+      return EXIT.unknown;
     }
     ctx.out.say(
       final.state === 'PAID'

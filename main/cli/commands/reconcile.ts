@@ -1,3 +1,4 @@
+import { counted } from '../counted';
 import fs from 'node:fs';
 import { isDay, localDay } from '../../journal/business-day';
 import { dayCsv } from '../../journal/csv';
@@ -19,7 +20,7 @@ export function dayOption(values: Record<string, unknown>, usage: string): strin
 }
 
 export function printReport(say: (line: string) => void, report: DayReport): void {
-  say(`Business day ${report.day}${report.closed ? ' (closed)' : ''}: ${report.orderCount} orders`);
+  say(`Business day ${report.day}${report.closed ? ' (closed)' : ''}: ${counted(report.orderCount, 'order')}`);
   for (const c of report.currencies) {
     say(`  ${c.currency}: paid ${c.paid.count} = ${money(c.paid.amountMinor, c.currency)}, refunded ${c.refunded.count} = ${money(c.refunded.amountMinor, c.currency)}, net ${money(c.netMinor, c.currency)}`);
     say(`       cancelled ${c.cancelled.count}, failed ${c.failed.count}, unresolved ${c.unresolved.count} = ${money(c.unresolved.amountMinor, c.currency)}`);

@@ -1,3 +1,4 @@
+import { counted } from '../counted';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -90,7 +91,7 @@ async function terminals(ctx: CommandContext, rest: string[]): Promise<number> {
   ctx.out.result({ ok: true, terminals: rows });
   if (rows.length === 0) ctx.out.say('No terminals enrolled (till server enrol --store STORE).');
   for (const t of rows) {
-    ctx.out.say(`${t.id}  ${t.store}  ${t.name}${t.tillTerminal ? ` (${t.tillTerminal})` : ''}  ${t.revokedAt ? 'REVOKED' : `last synced ${ago(t.lastSyncAt)}, ${t.lastSeq} change(s) held, ${t.backlog} waiting on the terminal, version ${t.appVersion ?? '?'}${t.openAlarms ? `, ${t.openAlarms} open alarm(s)` : ''}`}`);
+    ctx.out.say(`${t.id}  ${t.store}  ${t.name}${t.tillTerminal ? ` (${t.tillTerminal})` : ''}  ${t.revokedAt ? 'REVOKED' : `last synced ${ago(t.lastSyncAt)}, ${counted(t.lastSeq, 'change')} held, ${t.backlog} waiting on the terminal, version ${t.appVersion ?? '?'}${t.openAlarms ? `, ${counted(t.openAlarms, 'open alarm')}` : ''}`}`);
   }
   return EXIT.ok;
 }
@@ -129,9 +130,9 @@ async function report(ctx: CommandContext, rest: string[]): Promise<number> {
   const csv = stringOption(values, 'csv');
   if (csv) fs.writeFileSync(csv, reportCsv(result), { mode: 0o600 });
   ctx.out.result({ ok: true, report: result, csv: csv ?? null });
-  ctx.out.say(`Store ${result.store}, business day ${result.date}: ${result.terminals.length} terminal(s)`);
+  ctx.out.say(`Store ${result.store}, business day ${result.date}: ${counted(result.terminals.length, 'terminal')}`);
   for (const t of result.terminals) {
-    ctx.out.say(`  ${t.name} (${t.id})${t.revoked ? ' REVOKED' : ''}: ${t.orderCount} orders, last synced ${ago(t.lastSyncAt)}`);
+    ctx.out.say(`  ${t.name} (${t.id})${t.revoked ? ' REVOKED' : ''}: ${counted(t.orderCount, 'order')}, last synced ${ago(t.lastSyncAt)}`);
     for (const c of t.currencies) ctx.out.say(`    ${lineText(c)}`);
     if (t.stale) ctx.out.say(`    ! ${t.stale}`);
   }

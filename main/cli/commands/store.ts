@@ -1,3 +1,4 @@
+import { counted } from '../counted';
 import { TillError } from '../../errors';
 import { joinStore, leaveStore, linkedStoreClient } from '../../sync/join-store';
 import { readStoreLink } from '../../sync/store-link';
@@ -16,7 +17,7 @@ export function storeLine(till: Pick<Till, 'settings' | 'journal'>): string {
   if (!link) return 'store: not joined (till store join URL CODE)';
   const cursor = till.journal.outbox.cursor();
   const last = cursor.lastAckAt === null ? 'nothing sent yet' : `last sent ${new Date(cursor.lastAckAt).toTimeString().slice(0, 5)}`;
-  const state = cursor.backlog === 0 ? `all changes sent, ${last}` : `${cursor.backlog} change(s) not yet sent, ${last}`;
+  const state = cursor.backlog === 0 ? `all changes sent, ${last}` : `${counted(cursor.backlog, 'change')} not yet sent, ${last}`;
   return `store: ${link.name} at ${link.url}: ${state}${cursor.lastError ? ` (last error: ${cursor.lastError})` : ''}`;
 }
 
@@ -30,7 +31,7 @@ export function run(ctx: CommandContext): Promise<number> {
         const backlog = till.journal.outbox.cursor().backlog;
         ctx.out.result({ ok: true, ...link, backlog });
         ctx.out.say(`Joined store ${link.store} as ${link.name} (${link.terminal}) at ${link.url}.`);
-        ctx.out.say(`${backlog} journal change(s) will be sent by the running till, or now with \`till store sync --wait\`.`);
+        ctx.out.say(`${counted(backlog, 'journal change')} will be sent by the running till, or now with \`till store sync --wait\`.`);
         return EXIT.ok;
       });
     }
@@ -61,7 +62,7 @@ export function run(ctx: CommandContext): Promise<number> {
           sent += pass.sent;
         }
         ctx.out.result({ ok: pass.error === null, sent, backlog: pass.backlog, error: pass.error });
-        ctx.out.say(`Sent ${sent} change(s); ${pass.backlog} not yet sent.${pass.error ? ` ${pass.error}` : ''}`);
+        ctx.out.say(`Sent ${counted(sent, 'change')}; ${pass.backlog} not yet sent.${pass.error ? ` ${pass.error}` : ''}`);
         return pass.error === null ? EXIT.ok : EXIT.failed;
       });
     }
