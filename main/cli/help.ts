@@ -19,6 +19,8 @@ Payments (ID: the merchantTransId or its last digits)
   reconcile [--date D] [--csv FILE]           the day's totals by currency and its exceptions
   close-day [--date D]                        the Z report (refused while anything is unresolved)
   reprint ID                                  the receipt (paid) or QR slip (awaiting) again, marked REPRINT
+  backup FILE                                 a checked copy of the journal, also while the till sells
+  restore FILE                                put a backup in place (not while the till app runs; the old journal is kept)
 
 Set-up and diagnosis
   sandbox [--port 8787] [--faults SPEC]       run the built-in sandbox gateway

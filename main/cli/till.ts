@@ -30,6 +30,8 @@ const COMMANDS: Record<string, () => CommandModule> = {
   reprint: () => require('./commands/reprint') as CommandModule,
   store: () => require('./commands/store') as CommandModule,
   server: () => require('./commands/server') as CommandModule,
+  backup: () => require('./commands/backup') as CommandModule,
+  restore: () => require('./commands/restore') as CommandModule,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -199,6 +199,8 @@ const CONFIG_SPECS = {
   merchantRedirectUrl: optional('URL the wallet opens after a successful payment.', httpUrl({ maxBytes: 512, httpOnlyOnLoopback: false })),
   'trade.businessType': optional('Trade business type: 4 (goods) or 5 (other, needs trade.otherBusinessType), or 4|5; 1-3 need fields the till cannot fill. Empty: 4 when items are given, else 5.', businessType),
   'trade.otherBusinessType': optional('Description of the business when the type is 5 (other).', text(256)),
+  'backup.dir': optional('Absolute path of the folder for the daily journal backup taken after close-day (default: backups/ in the data directory).', absolutePath),
+  'backup.keep': required('How many daily journal backups to keep (the oldest go first).', '14', integer(1, 3650)),
   'payment.windowSeconds': required('Seconds a QR stays payable before the order is cancelled.', '120', integer(10, 7200)),
   'payment.pollIntervalMs': required('Milliseconds between payment status queries while waiting.', '2000', integer(500, 60_000)),
   locale: required('Language of the screens and receipts: en or zh-HK.', 'en', oneOf(LOCALES)),

@@ -23,7 +23,11 @@ export type DatabaseErrorCode =
   /** better-sqlite3's compiled module could not be loaded (usually built for another ABI). */
   | 'NATIVE_BINDING_FAILED'
   /** Anything else SQLite refused while opening. */
-  | 'DATABASE_OPEN_FAILED';
+  | 'DATABASE_OPEN_FAILED'
+  /** The online backup could not be written. */
+  | 'BACKUP_FAILED'
+  /** A backup file is missing, not SQLite, or unreadable. */
+  | 'BACKUP_UNREADABLE';
 
 export class DatabaseError extends Error {
   readonly code: DatabaseErrorCode;

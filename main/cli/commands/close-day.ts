@@ -3,6 +3,7 @@ import { parse } from '../args';
 import { EXIT } from '../output';
 import type { CommandContext } from '../command-context';
 import { withTill } from '../with-till';
+import { backupAfterClose } from '../../config/journal-backup';
 import { dayOption, printReport } from './reconcile';
 
 const USAGE = 'till close-day [--date YYYY-MM-DD]';
@@ -13,9 +14,11 @@ export function run(ctx: CommandContext): Promise<number> {
   const day = dayOption(values, USAGE);
   return withTill(ctx, async (till) => {
     const report = till.journal.closeDay(day, 'cli', await trustInForce(till));
-    ctx.out.result({ ok: true, report });
+    const backup = await backupAfterClose(till.db, till.config(), day);
+    ctx.out.result({ ok: true, report, backup: backup.ok ? backup.backup.file : null, ...(backup.ok ? {} : { backupError: backup.error }) });
     printReport(ctx.out.say, report);
     ctx.out.say(`Day ${day} closed.`);
+    ctx.out.say(backup.ok ? `Journal backed up to ${backup.backup.file}.` : `The day is closed, but its journal backup failed: ${backup.error}. Take one with \`till backup FILE\`.`);
     return EXIT.ok;
   });
 }

@@ -5,6 +5,7 @@ import { reconcileDay } from '../../journal/reconcile';
 import type { AlarmRecord } from '../../journal/types';
 import type { CallContext, HandlerTable } from '../call-context';
 import { alarmView, dayReportView } from '../views';
+import { backupAfterClose } from '../../config/journal-backup';
 
 /**
  * The supervisor's day: reconciliation, the Z report, the CSV export and the alarms to
@@ -29,7 +30,11 @@ export const dayHandlers: HandlerTable<'day.reconcile' | 'day.close' | 'day.csv'
   },
   'day.close': async (ctx, request) => {
     const day = dayOf(request);
-    return dayReportView(ctx.till.journal.closeDay(day, 'supervisor', await trustInForce(ctx.till)), alarmsOf(ctx, day));
+    const report = ctx.till.journal.closeDay(day, 'supervisor', await trustInForce(ctx.till));
+    // The day's journal copy (config/journal-backup.ts); a failure is said on stderr, the close stands.
+    const backup = await backupAfterClose(ctx.till.db, ctx.till.config(), day);
+    if (!backup.ok) process.stderr.write(`day ${day} closed; its journal backup failed: ${backup.error}\n`);
+    return dayReportView(report, alarmsOf(ctx, day));
   },
   'day.csv': (ctx, request) => {
     const day = dayOf(request);
