@@ -27,7 +27,7 @@ import {
 
 const PEM_PUBLIC = /^-----BEGIN PUBLIC KEY-----\n(?:[A-Za-z0-9+/=]{1,64}\n)+-----END PUBLIC KEY-----\n$/;
 const FINGERPRINT = /^[0-9a-f]{4}(-[0-9a-f]{4}){3}$/;
-const COMMANDS = ['sandbox', 'keys', 'config', 'precreate', 'query', 'cancel', 'refund', 'orders', 'order', 'resolve', 'reconcile', 'close-day', 'doctor'];
+const COMMANDS = ['sandbox', 'keys', 'config', 'precreate', 'query', 'cancel', 'refund', 'orders', 'order', 'resolve', 'reconcile', 'close-day', 'doctor', 'backup', 'restore'];
 
 if (insideKeyringSession(__filename, 'till CLI keys, config and global option tests')) {
   /** Every private key this file made or the till generated: none may ever be printed. */

@@ -688,8 +688,11 @@ if (insideKeyringSession(__filename, 'till CLI payment tests')) {
 
     test('close-day now takes the Z report; a second close-day is DAY_CLOSED', async () => {
       const doc = expectJson(await run('close-day', '--date', day, '--json'), 0);
-      assertKeys(doc, ['ok', 'report'], 'close-day');
+      assertKeys(doc, ['ok', 'report', 'backup'], 'close-day');
       assert.equal(doc.ok, true);
+      // The day's journal copy (issue 15 §4), in backups/ of the data directory, checked whole.
+      assert.equal(doc.backup, path.join(dataDir, 'backups', `till-${day}.sqlite`));
+      assert.ok(fs.existsSync(doc.backup as string));
       const report = doc.report as Doc;
       assertKeys(report, [...REPORT_KEYS, 'closedBy', 'trust'], 'Z report');
       // What proved the day's payments (issue 11 §2): fingerprints and the gateway, no key material.
