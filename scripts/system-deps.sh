@@ -10,7 +10,7 @@ set -euo pipefail
 # fonts-noto-cjk: the zh-HK screens (and Chinese store names) render in Chromium;
 # postgresql-15: the store server's tests run on a throwaway cluster (initdb/pg_ctl as the
 # postgres user), besides the embedded PGlite.
-SYSTEM_PACKAGES="libsecret-1-dev gnome-keyring dbus dbus-x11 openssl ca-certificates python3 make g++ socat udev chromium xvfb xauth fonts-noto-cjk postgresql-15"
+SYSTEM_PACKAGES="libsecret-1-dev gnome-keyring dbus dbus-x11 openssl ca-certificates python3 make g++ socat udev chromium xvfb xauth fonts-noto-cjk postgresql-15 systemd desktop-file-utils"
 
 NODE_MIN_MAJOR=20
 NODE_MIN_MINOR=18

@@ -30,6 +30,8 @@ Set-up and diagnosis
        reset-pin (forgotten supervisor PIN) | unlock-pin (end a lockout, the PIN unchanged)
   config list | get KEY | set KEY VALUE | unset KEY
   doctor                                      check keychain, keys, gateway and clock
+  setup-kiosk --user NAME [--web] [--app PATH] [--root DIR]
+                                              (as root) start the till with NAME's session, restart it always, dialout
   devices list                                serial ports found and the configured devices with their state
   devices add NAME --role printer|display --path PORT [--baud 9600] [--data-bits 8]
           [--parity none|even|odd] [--stop-bits 1|2] [--flow none|rtscts|xonxoff] [--profile ID]

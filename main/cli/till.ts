@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => CommandModule> = {
   server: () => require('./commands/server') as CommandModule,
   backup: () => require('./commands/backup') as CommandModule,
   restore: () => require('./commands/restore') as CommandModule,
+  'setup-kiosk': () => require('./commands/setup-kiosk') as CommandModule,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

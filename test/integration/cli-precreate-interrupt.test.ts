@@ -44,7 +44,7 @@ if (insideKeyringSession(__filename, 'till precreate Ctrl-C')) {
     assert.ok(Date.now() - started < 20_000, 'cancelled at once, not when the payment window ran out');
     const transId = /^(T\w+): CANCELLED — not paid, the QR is void$/m.exec(lines.join('\n'))?.[1];
     assert.ok(transId, lines.join('\n'));
-    assert.ok(lines.includes('\nCancelling…'));
+    assert.ok(lines.includes('\nCancelling… (Ctrl-C again to stop waiting)'), lines.join('\n'));
     assert.equal((await sandboxOrder(sandbox.url, transId))?.status, 'CANCELLED');
     assert.equal(process.listenerCount('SIGINT'), baseline, 'the listener is gone once the command ends');
   });
