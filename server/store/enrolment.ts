@@ -1,6 +1,9 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
+import type { EnrolCode, TerminalRow } from '../../preload/contract/store-views';
 import type { Database, Queryable } from '../db/database';
 import { ServerError } from '../http/server-error';
+
+export type { EnrolCode, TerminalRow };
 
 /**
  * Terminal enrolment (docs/store-server.md): `till server enrol` makes a one-time code
@@ -40,7 +43,7 @@ function checkName(name: string): string {
   return trimmed;
 }
 
-export async function createEnrolCode(db: Database, input: { store: string; name?: string; now: number }): Promise<{ code: string; store: string; name: string; expiresAt: number }> {
+export async function createEnrolCode(db: Database, input: { store: string; name?: string; now: number }): Promise<EnrolCode> {
   const store = checkStoreId(input.store);
   const code = newCode();
   const expiresAt = input.now + ENROL_CODE_TTL_MS;
@@ -96,21 +99,6 @@ export async function authenticate(db: Queryable, header: string | undefined): P
   return { id: row.id, storeId: row.store_id, name: row.name };
 }
 
-export interface TerminalRow {
-  id: string;
-  store: string;
-  name: string;
-  tillTerminal: string | null;
-  enrolledAt: number | null;
-  revokedAt: number | null;
-  lastSeq: number;
-  lastSyncAt: number | null;
-  backlog: number;
-  /** The till's app version as it last said (null until its first batch or heartbeat). */
-  appVersion: string | null;
-  /** Alarms the terminal has raised and not cleared. */
-  openAlarms: number;
-}
 
 export async function listTerminals(db: Queryable, store?: string): Promise<TerminalRow[]> {
   const rows = await db.query<{ id: string; store_id: string; name: string; till_terminal: string | null; enrolled_at: string | null; revoked_at: string | null; last_seq: string; last_sync_at: string | null; backlog: number; app_version: string | null; open_alarms: number }>(

@@ -2,6 +2,9 @@ import type { Queryable } from '../db/database';
 import { textArray } from '../db/database';
 import { ServerError } from '../http/server-error';
 import { csvCell } from './csv-cell';
+import type { OrderDetail, OrderRow, SearchPage } from '../../preload/contract/store-views';
+
+export type { OrderDetail, OrderRow, SearchPage };
 
 /**
  * A store's orders for its screen (issue 14): search across terminals and days, one
@@ -13,20 +16,6 @@ export const SEARCH_PAGE = 50;
 const DAY = /^\d{4}-[01]\d-[0-3]\d$/;
 const STATES = new Set(['NEW', 'SENDING', 'AWAITING_PAYMENT', 'CANCELLING', 'PAID', 'REFUNDED', 'CANCELLED', 'FAILED']);
 
-export interface OrderRow {
-  terminal: string;
-  terminalName: string;
-  id: number;
-  merchantTransId: string;
-  businessDay: string;
-  amountMinor: string;
-  currency: string;
-  refundedMinor: string;
-  state: string;
-  acquirementId: string | null;
-  alarm: string | null;
-  createdAt: number;
-}
 
 const COLUMNS =
   'o.terminal_id, t.name AS terminal_name, o.id::text, o.merchant_trans_id, o.business_day, o.amount_minor::text, o.currency, o.refunded_minor::text, o.state, o.acquirement_id, o.alarm, o.created_at::text';
@@ -63,7 +52,7 @@ const EVERY_ID = '9223372036854775807';
  * through its own index (migration 0005) up to one page, and the pages are merged, so a
  * page costs a few index ranges whatever the store's size, and the cursor is a keyset.
  */
-export async function searchOrders(db: Queryable, store: string, query: SearchQuery): Promise<{ orders: OrderRow[]; next: string | null }> {
+export async function searchOrders(db: Queryable, store: string, query: SearchQuery): Promise<SearchPage> {
   let terminals = await terminalsOf(db, store);
   if (query.terminal !== undefined) terminals = terminals.filter((t) => t === query.terminal);
   const where: string[] = ['o.terminal_id = st.tid'];
@@ -113,16 +102,16 @@ export async function searchOrders(db: Queryable, store: string, query: SearchQu
 }
 
 /** One order with its history, its gateway exchanges (result codes only) and its refunds. */
-export async function orderDetail(db: Queryable, store: string, terminal: string, id: string) {
+export async function orderDetail(db: Queryable, store: string, terminal: string, id: string): Promise<OrderDetail> {
   if (!/^\d{1,15}$/.test(id)) throw new ServerError(404, 'ORDER_NOT_FOUND', 'no such order');
   const rows = await db.query<Record<string, string | null>>(`SELECT ${COLUMNS} FROM orders o JOIN terminals t ON t.id = o.terminal_id WHERE t.store_id = $1 AND o.terminal_id = $2 AND o.id = $3::bigint`, [store, terminal, id]);
   if (rows.length === 0) throw new ServerError(404, 'ORDER_NOT_FOUND', 'no such order in this store');
   const args = [terminal, id];
   return {
     order: toRow(rows[0]!),
-    events: await db.query('SELECT at::text, actor, kind, from_state, to_state FROM events WHERE terminal_id = $1 AND order_id = $2::bigint ORDER BY id', args),
-    attempts: await db.query('SELECT api, sent_at::text, outcome, result_code, status, unknown_reason, repeats FROM attempts WHERE terminal_id = $1 AND order_id = $2::bigint ORDER BY id', args),
-    refunds: await db.query('SELECT merchant_refund_id, amount_minor::text, currency, state, result_code, created_at::text FROM refunds WHERE terminal_id = $1 AND order_id = $2::bigint ORDER BY id', args),
+    events: await db.query<OrderDetail['events'][number]>('SELECT at::text, actor, kind, from_state, to_state FROM events WHERE terminal_id = $1 AND order_id = $2::bigint ORDER BY id', args),
+    attempts: await db.query<OrderDetail['attempts'][number]>('SELECT api, sent_at::text, outcome, result_code, status, unknown_reason, repeats FROM attempts WHERE terminal_id = $1 AND order_id = $2::bigint ORDER BY id', args),
+    refunds: await db.query<OrderDetail['refunds'][number]>('SELECT merchant_refund_id, amount_minor::text, currency, state, result_code, created_at::text FROM refunds WHERE terminal_id = $1 AND order_id = $2::bigint ORDER BY id', args),
   };
 }
 

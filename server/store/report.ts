@@ -1,4 +1,7 @@
 import { isoMinorUnits } from '../../preload/contract/minor-units';
+import type { CurrencyLine, ReportException, StoreReport, TerminalReport, Totals } from '../../preload/contract/store-views';
+
+export type { CurrencyLine, ReportException, StoreReport, TerminalReport, Totals };
 import { textArray, type Queryable } from '../db/database';
 import { ServerError } from '../http/server-error';
 import { checkStoreId } from './enrolment';
@@ -15,55 +18,10 @@ import { checkStoreId } from './enrolment';
  * read as text and added as BigInt: no amount passes through floating point.
  */
 
-export interface Totals {
-  count: number;
-  amountMinor: string;
-}
 
-export interface CurrencyLine {
-  currency: string;
-  paid: Totals;
-  refunded: Totals;
-  cancelled: Totals;
-  failed: Totals;
-  unresolved: Totals;
-  netMinor: string;
-}
 
-export interface ReportException {
-  terminal: string;
-  /** The server's id of that terminal and the order's id on it, to open the order. */
-  terminalId: string;
-  orderId: number | null;
-  kind: 'UNRESOLVED' | 'ORDER_ALARM' | 'PENDING_REFUND' | 'OPEN_ALARM';
-  merchantTransId: string | null;
-  code: string | null;
-  message: string;
-}
 
-export interface TerminalReport {
-  id: string;
-  name: string;
-  tillTerminal: string | null;
-  revoked: boolean;
-  lastSyncAt: number | null;
-  /** Changes the terminal said it still held at its last sync. */
-  backlog: number;
-  /** Set when the terminal's figures may be incomplete: it has not sent everything lately. */
-  stale: string | null;
-  orderCount: number;
-  currencies: CurrencyLine[];
-}
 
-export interface StoreReport {
-  store: string;
-  date: string;
-  generatedAt: number;
-  terminals: TerminalReport[];
-  /** The store: every terminal's lines added up, per currency. */
-  currencies: CurrencyLine[];
-  exceptions: ReportException[];
-}
 
 /** A terminal that has not synced for this long is called out, even with nothing pending (three missed heartbeats, main/sync/store-sync.ts). */
 export const STALE_AFTER_MS = 15 * 60_000;

@@ -2,7 +2,10 @@ import type { Database, Queryable } from '../db/database';
 import { ServerError } from '../http/server-error';
 import { audit } from '../accounts/users';
 import { checkStoreId } from './enrolment';
-import { storeReport, type StoreReport } from './report';
+import { storeReport } from './report';
+import type { HoldingUp, StoreDayClose, StoreReport, StoreZ } from '../../preload/contract/store-views';
+
+export type { HoldingUp, StoreDayClose, StoreZ };
 
 /**
  * "Store day closed" (issue 14 §5, docs/store-server.md): a store's day may be closed only
@@ -14,26 +17,8 @@ import { storeReport, type StoreReport } from './report';
  * report is the day report frozen at the moment of closing, kept with who closed it.
  */
 
-export interface HoldingUp {
-  terminal: string;
-  name: string;
-  reason: 'NOT_CLOSED' | 'NOT_SYNCED';
-  /** For a person: which till, and what to do there. */
-  message: string;
-}
 
-export interface StoreDayClose {
-  closed: { closedAt: number; closedBy: string } | null;
-  holdingUp: HoldingUp[];
-}
 
-export interface StoreZ {
-  store: string;
-  day: string;
-  closedAt: number;
-  closedBy: string;
-  report: StoreReport;
-}
 
 const DAY = /^\d{4}-[01]\d-[0-3]\d$/;
 /** The latest instant anywhere on earth that is still `day` (UTC+14). */

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { CurrencyLine, StoreDay, StoreException } from './store-views';
+import type { CurrencyLine, StoreReport, ReportException } from '../../../preload/contract/store-views';
 import { money, time } from './store-format';
 import type { StoreT } from './store-words';
 
@@ -42,7 +42,7 @@ function kindLabel(t: StoreT, kind: string): string {
 /** A day with hundreds of exceptions shows the first ones and says how many more there are. */
 const EXCEPTIONS_SHOWN = 50;
 
-export function DayView({ day, t, locale, onOpen }: { day: StoreDay; t: StoreT; locale: string; onOpen: (e: StoreException) => void }) {
+export function DayView({ day, t, locale, onOpen }: { day: StoreReport; t: StoreT; locale: string; onOpen: (e: ReportException) => void }) {
   const [allExceptions, setAllExceptions] = useState(false);
   // The bench's "first paint" (test/bench/store-screen-bench.ts): the frame after the day first shows.
   useEffect(() => {

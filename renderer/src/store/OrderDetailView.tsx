@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { storeCall, StoreCallError } from './store-client';
 import { dateTime, money } from './store-format';
-import type { OrderDetail } from './store-views';
+import type { OrderDetail } from '../../../preload/contract/store-views';
 import type { StoreT } from './store-words';
 
 /** One order of any terminal: what it is, its history, its gateway exchanges (result codes, never raw answers), its refunds. */

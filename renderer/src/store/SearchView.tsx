@@ -1,13 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { storeCall, StoreCallError } from './store-client';
 import { dateTime, money } from './store-format';
-import type { OrderRow, SearchPage, TerminalDay } from './store-views';
+import type { OrderRow, SearchPage, TerminalReport } from '../../../preload/contract/store-views';
 import type { StoreT } from './store-words';
 
 const STATES = ['PAID', 'REFUNDED', 'CANCELLED', 'FAILED', 'AWAITING_PAYMENT', 'CANCELLING', 'SENDING', 'NEW'];
 
 /** Search across the store's terminals and days (server/store/orders.ts): 50 a page, newest first, "More" for the next. */
-export function SearchView({ store, terminals, t, locale, onOpen }: { store: string; terminals: TerminalDay[]; t: StoreT; locale: string; onOpen: (o: OrderRow) => void }) {
+export function SearchView({ store, terminals, t, locale, onOpen }: { store: string; terminals: TerminalReport[]; t: StoreT; locale: string; onOpen: (o: OrderRow) => void }) {
   const [query, setQuery] = useState<URLSearchParams | null>(null);
   const [rows, setRows] = useState<OrderRow[]>([]);
   const [next, setNext] = useState<string | null>(null);

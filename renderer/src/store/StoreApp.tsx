@@ -8,7 +8,7 @@ import { TerminalsView } from './TerminalsView';
 import { storeCall, StoreCallError } from './store-client';
 import { today } from './store-format';
 import { preloadDay, takePreloadedDay } from './day-preload';
-import type { StoreDay } from './store-views';
+import type { StoreReport } from '../../../preload/contract/store-views';
 import { storeWords, type StoreLocale, type StoreT } from './store-words';
 import { useStoreEvents } from './use-store-events';
 
@@ -109,7 +109,7 @@ function Stores({ t, locale, owner, known, onSignedOut }: { t: StoreT; locale: S
   const [stores, setStores] = useState<string[] | null>(known);
   const [store, setStore] = useState<string | null>(known?.[0] ?? null);
   const [date, setDate] = useState(today());
-  const [day, setDay] = useState<StoreDay | null>(null);
+  const [day, setDay] = useState<StoreReport | null>(null);
   const [view, setView] = useState<View>({ kind: 'day' });
   // Bumped on every live change, so the parts that load their own figures load again.
   const [version, setVersion] = useState(0);
@@ -128,7 +128,7 @@ function Stores({ t, locale, owner, known, onSignedOut }: { t: StoreT; locale: S
 
   const load = useCallback(() => {
     if (store === null) return;
-    (takePreloadedDay(store, date) ?? storeCall<StoreDay>('GET', `/api/stores/${encodeURIComponent(store)}/day?date=${date}`)).then(setDay, (e: unknown) => {
+    (takePreloadedDay(store, date) ?? storeCall<StoreReport>('GET', `/api/stores/${encodeURIComponent(store)}/day?date=${date}`)).then(setDay, (e: unknown) => {
       if (e instanceof StoreCallError && e.status === 401) onSignedOut();
     });
   }, [store, date, onSignedOut]);

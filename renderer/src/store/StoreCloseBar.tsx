@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { storeCall, StoreCallError } from './store-client';
 import { dateTime } from './store-format';
-import type { StoreDayClose } from './store-views';
+import type { StoreDayClose } from '../../../preload/contract/store-views';
 import type { StoreT } from './store-words';
 
 /**

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Lines } from './DayView';
 import { storeCall, StoreCallError } from './store-client';
 import { dateTime } from './store-format';
-import type { StoreZ } from './store-views';
+import type { StoreZ } from '../../../preload/contract/store-views';
 import type { StoreT } from './store-words';
 
 /** The store's Z report as it was closed: a page to print (store.css hides the rest when printing). */

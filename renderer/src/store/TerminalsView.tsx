@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { storeCall, StoreCallError } from './store-client';
 import { dateTime } from './store-format';
-import type { EnrolCode, TerminalRow } from './store-views';
+import type { EnrolCode, TerminalRow } from '../../../preload/contract/store-views';
 import type { StoreT } from './store-words';
 
 /**

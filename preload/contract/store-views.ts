@@ -1,7 +1,8 @@
 /**
- * What the store server's API answers (server/store/*.ts, docs/store-server.md), as the
- * screen reads it. Written out here rather than imported: the server is its own program
- * (lint: server-stands-alone), and these are the wire's shapes, which the API tests hold.
+ * The store server's screen API as both sides see it (docs/store-server.md): the server
+ * answers these shapes (server/store/*.ts) and the store screen reads them
+ * (renderer/src/store). Types only: the contract stays pure, and the server stands alone.
+ * Amounts are minor units as text (sums of a day may pass 2^53), times are ms.
  */
 
 export interface Totals {
@@ -19,40 +20,46 @@ export interface CurrencyLine {
   netMinor: string;
 }
 
-export interface StoreException {
+export interface ReportException {
   terminal: string;
+  /** The server's id of that terminal and the order's id on it, to open the order. */
   terminalId: string;
   orderId: number | null;
-  kind: string;
+  kind: 'UNRESOLVED' | 'ORDER_ALARM' | 'PENDING_REFUND' | 'OPEN_ALARM';
   merchantTransId: string | null;
   code: string | null;
   message: string;
 }
 
-export interface TerminalDay {
+export interface TerminalReport {
   id: string;
   name: string;
+  tillTerminal: string | null;
   revoked: boolean;
   lastSyncAt: number | null;
+  /** Changes the terminal said it still held at its last sync. */
   backlog: number;
+  /** Set when the terminal's figures may be incomplete: it has not sent everything lately. */
   stale: string | null;
   orderCount: number;
   currencies: CurrencyLine[];
 }
 
-export interface StoreDay {
+export interface StoreReport {
   store: string;
   date: string;
   generatedAt: number;
-  terminals: TerminalDay[];
+  terminals: TerminalReport[];
+  /** The store: every terminal's lines added up, per currency. */
   currencies: CurrencyLine[];
-  exceptions: StoreException[];
+  exceptions: ReportException[];
 }
 
 export interface HoldingUp {
   terminal: string;
   name: string;
   reason: 'NOT_CLOSED' | 'NOT_SYNCED';
+  /** For a person: which till, and what to do there. */
   message: string;
 }
 
@@ -66,7 +73,7 @@ export interface StoreZ {
   day: string;
   closedAt: number;
   closedBy: string;
-  report: StoreDay;
+  report: StoreReport;
 }
 
 export interface OrderRow {
@@ -86,9 +93,11 @@ export interface OrderRow {
 
 export interface SearchPage {
   orders: OrderRow[];
+  /** The cursor of the next page, or null at the end. */
   next: string | null;
 }
 
+/** One order in full: its events, its gateway exchanges by result code (never the raw answer), its refunds. */
 export interface OrderDetail {
   order: OrderRow;
   events: Array<{ at: string; actor: string; kind: string; from_state: string | null; to_state: string | null }>;
@@ -106,7 +115,9 @@ export interface TerminalRow {
   lastSeq: number;
   lastSyncAt: number | null;
   backlog: number;
+  /** The till's app version as it last said (null until its first batch or heartbeat). */
   appVersion: string | null;
+  /** Alarms the terminal has raised and not cleared. */
   openAlarms: number;
 }
 
