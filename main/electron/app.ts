@@ -16,6 +16,8 @@ import { uiSettingsOf } from './ui-settings';
 import { guardEveryWebContents } from './web-contents-guards';
 import { secureWebPreferences } from './web-preferences';
 import { customerWindowOptions, tillWindowOptions } from './window-options';
+import { main as runTillCommand } from '../cli/till';
+import { tillCommandArgs } from './till-command';
 
 // The Electron host: wiring only. Every setting it applies is a tested function of its own.
 
@@ -26,6 +28,12 @@ if (refused.length > 0) {
   app.exit(2);
 }
 
+// `alipay-till till …`: the till command, answered here, with no window (till-command.ts).
+const tillArgs = refused.length === 0 ? tillCommandArgs(process.argv, app.isPackaged) : null;
+if (tillArgs !== null) {
+  void runTillCommand(tillArgs).then((code) => app.exit(code));
+}
+
 // Both must happen before 'ready'.
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 app.enableSandbox();
@@ -33,7 +41,7 @@ guardEveryWebContents(app);
 
 let tillWindow: BrowserWindow | null = null;
 
-if (refused.length === 0 && claimSingleInstance(app, () => bringToFront(tillWindow))) {
+if (tillArgs === null && refused.length === 0 && claimSingleInstance(app, () => bringToFront(tillWindow))) {
   app.whenReady().then(start).catch((error: unknown) => {
     dialog.showErrorBox('Alipay Till cannot start', error instanceof Error ? error.message : String(error));
     app.exit(1);

@@ -50,7 +50,9 @@ export const MAIN_LAYERS = {
   runtime: [...BASE, 'ipc'],
   serve: [],
   web: [...UNDER_HOSTS, 'serve'],
-  electron: [...UNDER_HOSTS, 'serve'],
+  // The packaged app has no Node to run `till` with: it answers `alipay-till till …` with
+  // the CLI in its main process (issue 15 §1, main/electron/till-command.ts).
+  electron: [...UNDER_HOSTS, 'serve', 'cli'],
   // The CLI opens a till through runtime; it has no screens, so no router.
   cli: [...BASE, 'runtime'],
 };

@@ -37,7 +37,7 @@ export async function fillStore(db: Database, terminals: ReadonlyArray<{ termina
     await db.query(
       `WITH g AS (SELECT n, date '${firstDay}' + ((n - 1) / ${perDay})::int AS day, (n - 1) % ${perDay} + 1 AS seq FROM generate_series(1, $3::int) AS n)
        INSERT INTO orders (terminal_id, id, merchant_trans_id, business_day, till_terminal, seq, amount_minor, currency, refunded_minor, state, title, acquirement_id, body_text, created_at, updated_at)
-       SELECT $1, n, $2 || to_char(day, 'YYYYMMDD') || lpad(seq::text, 6, '0'), to_char(day, 'YYYY-MM-DD'), $2, seq, 100 + (n * 7919) % 9000,
+       SELECT $1, n, $2 || to_char(day, 'YYYYMMDD') || lpad(seq::text, 6, '0'), to_char(day, 'YYYY-MM-DD'), $2, seq, 100 + (n::bigint * 7919) % 9000,
               (ARRAY['USD','HKD','JPY'])[n % 3 + 1], 0, s.state, 'Coffee',
               CASE WHEN s.state IN ('PAID', 'REFUNDED') THEN to_char(day, 'YYYYMMDD') || lpad(($4::bigint * 100000000 + n)::text, 20, '0') END, '{}',
               extract(epoch FROM day + time '08:00')::bigint * 1000 + seq * 4000 + $4 * 37, extract(epoch FROM day + time '08:00')::bigint * 1000 + seq * 4000 + $4 * 37

@@ -23,8 +23,9 @@ interface BuilderConfig {
   npmRebuild?: boolean;
   electronFuses?: Record<string, boolean>;
   extraMetadata?: { main?: string };
-  linux?: { target?: unknown; category?: string; maintainer?: string; executableName?: string };
-  win?: { target?: unknown };
+  linux?: { target?: unknown; category?: string; maintainer?: string; executableName?: string; extraResources?: Array<{ from: string; to: string }> };
+  deb?: { depends?: string[]; afterInstall?: string; afterRemove?: string };
+  win?: { target?: unknown; extraFiles?: Array<{ from: string; to: string }> };
 }
 interface ConfigModule {
   getConfig(projectDir: string, configPath: string | null, configFromOptions: null): Promise<BuilderConfig>;
@@ -133,6 +134,16 @@ describe('electron-builder.yml', () => {
     for (const dep of natives) {
       assert.ok(nodeFiles(path.join(root, 'node_modules', dep)).length > 0, `native dependency ${dep} has a .node addon for asarUnpack to find`);
     }
+  });
+
+  test('ships the till command: the Linux wrapper as a resource linked onto the PATH by the deb, till.cmd beside the Windows app; the deb needs the keychain', () => {
+    assert.deepEqual(config.linux?.extraResources, [{ from: 'packaging/linux/till', to: 'till' }]);
+    assert.deepEqual(config.win?.extraFiles, [{ from: 'packaging/win/till.cmd', to: 'till.cmd' }]);
+    for (const file of ['packaging/linux/till', config.deb!.afterInstall!, config.deb!.afterRemove!, 'packaging/win/till.cmd']) assert.ok(existsSync(path.join(root, file)), file);
+    // The link the deb makes points at where extraResources puts the wrapper.
+    assert.match(readFileSync(path.join(root, config.deb!.afterInstall!), 'utf8'), /ln -sf "\/opt\/Alipay Till\/resources\/till" \/usr\/bin\/till/);
+    assert.match(readFileSync(path.join(root, 'packaging/win/till.cmd'), 'utf8'), /"%~dp0Alipay Till\.exe" till %\*/);
+    for (const dep of ['gnome-keyring', 'libsecret-1-0', 'libgtk-3-0', 'libnss3']) assert.ok(config.deb?.depends?.includes(dep), dep);
   });
 
   test('builds AppImage and deb for Linux, NSIS for Windows', () => {
