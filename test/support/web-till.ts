@@ -119,6 +119,7 @@ export function ensureWebBuilt(): void {
     newestMtime(path.join(ROOT, 'renderer')),
     newestMtime(path.join(ROOT, 'preload', 'contract')),
     fs.statSync(path.join(ROOT, 'vite.renderer.config.mts')).mtimeMs,
+    fs.statSync(path.join(ROOT, 'vite.screens.mts')).mtimeMs,
   );
   if (built >= sources) return;
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'vite.renderer.config.mts', '--logLevel', 'warn'], {
