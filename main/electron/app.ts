@@ -18,6 +18,7 @@ import { secureWebPreferences } from './web-preferences';
 import { customerWindowOptions, tillWindowOptions } from './window-options';
 import { main as runTillCommand } from '../cli/till';
 import { tillCommandArgs } from './till-command';
+import { followUpdates, type UpdateFollower } from './app-updates';
 
 // The Electron host: wiring only. Every setting it applies is a tested function of its own.
 
@@ -58,11 +59,15 @@ async function start(): Promise<void> {
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ root: paths.rendererDir }));
 
   const dataDir = dataDirFromArgv(process.argv);
-  const services = await startTillServices({ ...(dataDir !== undefined ? { dataDir } : {}), embeddedSandbox: 'auto', owner: 'Electron app' });
+  // Updates only for a packaged app (app-updates.ts); their state shows on the supervisor screen.
+  let updates: UpdateFollower | null = null;
+  const services = await startTillServices({ ...(dataDir !== undefined ? { dataDir } : {}), embeddedSandbox: 'auto', owner: 'Electron app', updateStatus: () => updates?.status() ?? null });
+  if (app.isPackaged) updates = followUpdates({ journal: () => services.till.journal, log: (line) => console.log(line), changed: () => services.router.statusChanged() });
   const bridge = createIpcBridge({ ipcMain, router: services.router });
   let follower: CustomerDisplayFollower | null = null;
   quitCleanly(app, {
     close: async () => {
+      updates?.close();
       follower?.close();
       bridge.close();
       await services.close();

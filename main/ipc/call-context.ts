@@ -1,4 +1,4 @@
-import type { Channel, ReplyOf, RequestOf } from '../../preload/contract';
+import type { Channel, ReplyOf, RequestOf, UpdateView } from '../../preload/contract';
 import type { ConnectionInfo } from './router-types';
 import type { AlarmRecord } from '../journal/types';
 import type { RouterTill } from './router-till';
@@ -13,6 +13,8 @@ export interface RouterHooks {
   merchantKeyChanged?(): void | Promise<void>;
   /** Settings were saved (keys named); e.g. the embedded sandbox re-registers the client id. */
   settingsChanged?(keys: readonly string[]): void | Promise<void>;
+  /** A downloaded update waiting to install (the Electron host's updater), for the status. */
+  updateStatus?(): UpdateView | null;
 }
 
 export interface RouterServices {

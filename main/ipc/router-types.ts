@@ -27,6 +27,8 @@ export interface RouterConnection {
 
 export interface Router {
   connect(info: ConnectionInfo): RouterConnection;
+  /** Something the status shows changed outside a call (an update now waiting): every screen asks again. */
+  statusChanged(): void;
   /** Closes every connection (the till itself is closed by its owner). */
   close(): void;
 }

@@ -145,6 +145,7 @@ export function createRouter(services: RouterServices): Router {
         close: () => closeConnection(state),
       };
     },
+    statusChanged: () => emit({ type: 'status' }),
     close() {
       if (closed) return;
       closed = true;

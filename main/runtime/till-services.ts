@@ -1,3 +1,4 @@
+import type { UpdateView } from '../../preload/contract';
 import { createPublicKey } from 'node:crypto';
 import * as net from 'node:net';
 import { startSandbox, type SandboxClient, type SandboxHandle } from '../alipay/sandbox/server';
@@ -33,6 +34,8 @@ export interface TillServicesOptions {
   owner?: string;
   /** Router settings for tests (clock, session idle time, lockout). */
   router?: Pick<RouterServices, 'now' | 'sessionIdleMs' | 'lockout'>;
+  /** A downloaded update and what it waits for (the Electron host's updater), shown in the status. */
+  updateStatus?: () => UpdateView | null;
 }
 
 export interface TillServices {
@@ -187,6 +190,7 @@ export async function startTillServices(options: TillServicesOptions = {}): Prom
       log,
       hooks: {
         merchantKeyChanged: reRegister,
+        ...(options.updateStatus ? { updateStatus: options.updateStatus } : {}),
         settingsChanged: async (keys) => {
           till.settingsChanged(keys);
           if (keys.includes('client.id') || keys.includes('merchant.id')) await reRegister();

@@ -158,6 +158,17 @@ export interface TillStatusView {
   now: number;
   /** The store server this till sends its journal to, or null when it has not joined one. */
   store: { name: string; backlog: number; lastSentAt: number | null } | null;
+  /** This till's version (package.json), shown on the supervisor screen. */
+  appVersion: string;
+  /** A downloaded update and what it waits for before installing (null: none waiting). */
+  update: UpdateView | null;
+}
+
+/** main/runtime/update-policy.ts: an update installs only with the day closed and nothing unresolved. */
+export interface UpdateView {
+  version: string;
+  /** null: it installs at the next check. */
+  waitingFor: 'UNRESOLVED' | 'REFUNDS_PENDING' | 'DAY_OPEN' | null;
 }
 
 export interface TotalsView {

@@ -46,6 +46,7 @@ class TestRouter implements Router {
   emit(event: TillEvent): void {
     for (const connection of this.connections) for (const listener of connection.listeners) listener(event);
   }
+  statusChanged(): void {}
   close(): void {}
 }
 

@@ -59,6 +59,7 @@ function connectOutcome(host: string, port: number): Promise<'connected' | strin
 
 const UNUSED_ROUTER: Router = {
   connect: () => assert.fail('no page test opens a bridge'),
+  statusChanged: () => {},
   close: () => {},
 };
 

@@ -26,6 +26,7 @@ interface BuilderConfig {
   linux?: { target?: unknown; category?: string; maintainer?: string; executableName?: string; extraResources?: Array<{ from: string; to: string }> };
   deb?: { depends?: string[]; afterInstall?: string; afterRemove?: string };
   win?: { target?: unknown; extraFiles?: Array<{ from: string; to: string }> };
+  publish?: { provider?: string; url?: string } | Array<{ provider?: string; url?: string }>;
 }
 interface ConfigModule {
   getConfig(projectDir: string, configPath: string | null, configFromOptions: null): Promise<BuilderConfig>;
@@ -144,6 +145,13 @@ describe('electron-builder.yml', () => {
     assert.match(readFileSync(path.join(root, config.deb!.afterInstall!), 'utf8'), /ln -sf "\/opt\/Alipay Till\/resources\/till" \/usr\/bin\/till/);
     assert.match(readFileSync(path.join(root, 'packaging/win/till.cmd'), 'utf8'), /"%~dp0Alipay Till\.exe" till %\*/);
     for (const dep of ['gnome-keyring', 'libsecret-1-0', 'libgtk-3-0', 'libnss3']) assert.ok(config.deb?.depends?.includes(dep), dep);
+  });
+
+  test('updates come from a generic provider over HTTPS (electron-updater reads it)', () => {
+    const publish = Array.isArray(config.publish) ? config.publish[0] : config.publish;
+    assert.equal(publish?.provider, 'generic');
+    assert.match(publish?.url ?? '', /^https:\/\//);
+    assert.ok(packageJson.dependencies?.['electron-updater'], 'electron-updater ships with the app');
   });
 
   test('builds AppImage and deb for Linux, NSIS for Windows', () => {

@@ -36,6 +36,7 @@ class RecordingRouter implements Router {
     this.connections.push(connection);
     return connection;
   }
+  statusChanged(): void {}
   close(): void {}
 }
 

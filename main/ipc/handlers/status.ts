@@ -1,3 +1,4 @@
+import { appVersion } from '../../config/app-version';
 import type { TillStatusView } from '../../../preload/contract';
 import type { CallContext, HandlerTable } from '../call-context';
 import { readStoreLink } from '../../sync/store-link';
@@ -42,6 +43,8 @@ async function tillStatus(ctx: CallContext): Promise<TillStatusView> {
     supervisor: ctx.connection.session.active(),
     now: Date.now(),
     store: storeStatus(ctx),
+    appVersion: appVersion(),
+    update: ctx.hooks.updateStatus?.() ?? null,
   };
 }
 

@@ -79,6 +79,11 @@ export const en = {
   'device.state.no-answer': 'not answering',
 
   'supervisor.title': 'Supervisor',
+  'supervisor.version': 'Version {version}',
+  'update.waiting.UNRESOLVED': 'Update {version} is ready; it installs once no order is waiting for its outcome and the day is closed.',
+  'update.waiting.REFUNDS_PENDING': 'Update {version} is ready; it installs once the pending refunds are settled and the day is closed.',
+  'update.waiting.DAY_OPEN': 'Update {version} is ready; it installs after Close day.',
+  'update.ready': 'Update {version} installs now; the till restarts by itself.',
   'tab.day': 'Day',
   'tab.orders': 'Orders',
   'tab.settings': 'Settings',

@@ -81,6 +81,11 @@ export const zhHK: Readonly<Record<MessageKey, string>> = {
   'device.state.no-answer': '沒有回應',
 
   'supervisor.title': '主管',
+  'supervisor.version': '版本 {version}',
+  'update.waiting.UNRESOLVED': '更新 {version} 已準備好；待所有訂單結果確定並完成日結後安裝。',
+  'update.waiting.REFUNDS_PENDING': '更新 {version} 已準備好；待退款完成並完成日結後安裝。',
+  'update.waiting.DAY_OPEN': '更新 {version} 已準備好；完成日結後安裝。',
+  'update.ready': '更新 {version} 正在安裝；收銀機會自行重新啟動。',
   'tab.day': '今日',
   'tab.orders': '訂單',
   'tab.settings': '設定',

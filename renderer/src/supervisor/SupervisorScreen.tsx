@@ -73,6 +73,12 @@ export function SupervisorScreen() {
       </ScreenHeader>
       <Banners showKeys={false} />
       <main className="supervisor-main">{body}</main>
+      {status !== null && (
+        <footer className="muted small supervisor-version" data-testid="app-version">
+          {t('supervisor.version', { version: status.appVersion })}
+          {status.update !== null && ` · ${status.update.waitingFor === null ? t('update.ready', { version: status.update.version }) : t(`update.waiting.${status.update.waitingFor}`, { version: status.update.version })}`}
+        </footer>
+      )}
     </div>
   );
 }
