@@ -15,7 +15,7 @@ export interface EngineContext {
   remainingWindow(order: OrderRecord): number;
   rememberDeadline(orderId: number, windowMs: number): void;
   /** A verified or unverified answer arrived, or the gateway could not be reached. */
-  noteGateway(attempt: Attempt<unknown>): void;
+  noteGateway(attempt: Attempt<unknown>, orderId: number): void;
   /** An open alarm that stops new sends, if any. */
   sendingBlocked(): boolean;
   raiseAlarm(kind: AlarmKind, code: string | null, orderId: number | null, message: string): void;

@@ -24,9 +24,22 @@ export interface ConnectivityStatus {
   detail: string | null;
 }
 
+/** One exchange with the gateway, as the till's log writes it: codes and times, never a body, key or token. */
+export interface ExchangeNote {
+  api: string;
+  orderId: number;
+  outcome: 'S' | 'F' | 'U';
+  resultCode: string | null;
+  /** Why the outcome is unknown (timeout, unreachable, …), for a U. */
+  reason: string | null;
+  httpStatus: number | null;
+  elapsedMs: number;
+}
+
 export interface EngineEvents {
   order: [OrderRecord];
   refund: [RefundRecord];
   connectivity: [ConnectivityStatus];
   alarm: [AlarmRecord];
+  exchange: [ExchangeNote];
 }

@@ -331,8 +331,12 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
         return mono === undefined ? wall : Math.min(wall, mono - this.monotonic());
       },
       rememberDeadline: (orderId, windowMs) => this.deadlines.set(orderId, this.monotonic() + windowMs),
-      noteGateway: (attempt: Attempt<unknown>) => {
+      noteGateway: (attempt: Attempt<unknown>, orderId: number) => {
         const o = attempt.outcome;
+        this.emit('exchange', {
+          api: attempt.api, orderId, outcome: o.kind, resultCode: o.result?.resultCode ?? null, reason: o.kind === 'U' ? o.reason : null,
+          httpStatus: attempt.httpStatus ?? null, elapsedMs: attempt.receivedAt - attempt.sentAt,
+        });
         if (o.kind === 'U' && OFFLINE_REASONS.has(o.reason)) this.setConnectivity('offline', o.detail);
         else this.setConnectivity('online', null);
         this.traffic.note(o);

@@ -17,7 +17,7 @@ export async function stepRefund(ctx: EngineContext, refund: RefundRecord): Prom
     refundAmount: toMoney(refund.amountMinor, refund.currency),
   });
   ctx.journal.recordAttempt(refund.orderId, refund.id, attempt);
-  ctx.noteGateway(attempt);
+  ctx.noteGateway(attempt, refund.orderId);
   const key = refundWork(refund.id);
   ctx.noteOutcome(key, attempt.outcome.kind === 'U');
   const o = attempt.outcome;

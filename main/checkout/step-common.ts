@@ -18,7 +18,7 @@ export function resultDetail(attempt: Attempt<unknown>): Record<string, unknown>
 export async function exchange<T>(ctx: EngineContext, order: OrderRecord, send: () => Promise<Attempt<T>>): Promise<Attempt<T>> {
   const attempt = await send();
   ctx.journal.recordAttempt(order.id, null, attempt);
-  ctx.noteGateway(attempt);
+  ctx.noteGateway(attempt, order.id);
   ctx.noteOutcome(orderWork(order.id), attempt.outcome.kind === 'U');
   return attempt;
 }

@@ -30,6 +30,7 @@ Set-up and diagnosis
        reset-pin (forgotten supervisor PIN) | unlock-pin (end a lockout, the PIN unchanged)
   config list | get KEY | set KEY VALUE | unset KEY
   doctor                                      check keychain, keys, gateway and clock
+  logs [--since 1h] [--follow]                the till's log: gateway exchanges, start/stop, failures
   setup-kiosk --user NAME [--web] [--app PATH] [--root DIR]
                                               (as root) start the till with NAME's session, restart it always, dialout
   devices list                                serial ports found and the configured devices with their state

@@ -33,6 +33,7 @@ const COMMANDS: Record<string, () => CommandModule> = {
   backup: () => require('./commands/backup') as CommandModule,
   restore: () => require('./commands/restore') as CommandModule,
   'setup-kiosk': () => require('./commands/setup-kiosk') as CommandModule,
+  logs: () => require('./commands/logs') as CommandModule,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, type BrowserWindowConstructorOptions } from 'electron';
+import { app, BrowserWindow, crashReporter, dialog, ipcMain, Menu, protocol, screen, session, type BrowserWindowConstructorOptions } from 'electron';
+import { resolveDataDir } from '../config/data-dir';
 import { startTillServices } from '../runtime/till-services';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, CUSTOMER_PAGE_URL, TILL_PAGE_URL } from './app-origin';
 import { createAppProtocolHandler } from './app-protocol';
@@ -33,6 +34,13 @@ if (refused.length > 0) {
 const tillArgs = refused.length === 0 ? tillCommandArgs(process.argv, app.isPackaged) : null;
 if (tillArgs !== null) {
   void runTillCommand(tillArgs).then((code) => app.exit(code));
+}
+
+// Crashes of the app's processes leave local dumps in the data directory (never uploaded):
+// docs/operations.md, "Logs". Before 'ready', as Electron asks.
+if (tillArgs === null && refused.length === 0) {
+  app.setPath('crashDumps', path.join(resolveDataDir({ flag: dataDirFromArgv(process.argv) }), 'crashes'));
+  crashReporter.start({ uploadToServer: false });
 }
 
 // Both must happen before 'ready'.

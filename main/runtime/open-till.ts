@@ -1,3 +1,4 @@
+import type { TillLog } from '../config/till-log';
 import fs from 'node:fs';
 import os from 'node:os';
 import { createKeychain } from '../../native/keychain';
@@ -54,7 +55,7 @@ export interface Till {
 
 const CLIENT_KEYS = /^(gateway\.|client\.id$|merchant\.id$)/;
 
-export function openTill(options: { dataDir?: string } = {}): Till {
+export function openTill(options: { dataDir?: string; log?: TillLog } = {}): Till {
   const dataDir = resolveDataDir({ flag: options.dataDir });
   const db = openTillDatabase(dataDir);
   const settings = new SettingsStore(db);
@@ -87,6 +88,9 @@ export function openTill(options: { dataDir?: string } = {}): Till {
           settings: { paymentWindowMs: c['payment.windowSeconds'] * 1000, pollIntervalMs: c['payment.pollIntervalMs'] },
         });
         devices.follow(engine);
+        // Every gateway exchange is a line of the till's log: codes and times, never a body.
+        const log = options.log;
+        if (log) engine.on('exchange', (e) => log.log(e.outcome === 'U' ? 'warn' : 'info', 'gateway exchange', { ...e }));
       }
       return engine;
     },

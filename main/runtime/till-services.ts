@@ -1,3 +1,5 @@
+import { openTillLogOrEcho } from '../config/till-log';
+import { appVersion } from '../config/app-version';
 import type { UpdateView } from '../../preload/contract';
 import { createPublicKey } from 'node:crypto';
 import * as net from 'node:net';
@@ -131,21 +133,39 @@ function refuseModeMismatch(till: Till): void {
 }
 
 export async function startTillServices(options: TillServicesOptions = {}): Promise<TillServices> {
-  const log = options.log ?? stderrLog;
   const dataDir = ensureDataDir(resolveDataDir({ flag: options.dataDir }));
   // Before the journal is opened (or migrated) and anything starts: a second app stops here.
   const releaseHost = claimTillHost(dataDir, options.owner ?? 'till app');
+  // Every line the services log goes to the data directory's log (config/till-log.ts), and
+  // on to the host's stderr as before.
+  const tillLog = openTillLogOrEcho(dataDir, { echo: options.log ?? stderrLog });
+  const log = (line: string) => tillLog.info(line);
+  const onCrash = (kind: string) => (error: unknown) => tillLog.error(kind, { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), stack: error instanceof Error ? error.stack?.split('\n').slice(1, 6).join(' | ') : undefined });
+  const onRejection = onCrash('unhandled rejection');
+  process.on('unhandledRejection', onRejection);
+  const onException = onCrash('uncaught exception');
+  process.on('uncaughtExceptionMonitor', onException);
+
+  const stopLogging = () => {
+    process.off('unhandledRejection', onRejection);
+    process.off('uncaughtExceptionMonitor', onException);
+    tillLog.close();
+  };
   let till: Till;
   try {
-    till = openTill({ dataDir });
+    till = openTill({ dataDir, log: tillLog });
   } catch (error) {
+    tillLog.error('the till could not open its data directory', { error: error instanceof Error ? error.message : String(error) });
+    stopLogging();
     releaseHost();
     throw error;
   }
   try {
     refuseModeMismatch(till);
   } catch (error) {
+    tillLog.error('the till refused to start', { error: error instanceof Error ? error.message : String(error) });
     await till.close();
+    stopLogging();
     releaseHost();
     throw error;
   }
@@ -166,6 +186,8 @@ export async function startTillServices(options: TillServicesOptions = {}): Prom
         await till.close();
         await sandbox?.close();
       } finally {
+        log('the till stopped');
+        stopLogging();
         releaseHost();
       }
     })());
@@ -182,6 +204,7 @@ export async function startTillServices(options: TillServicesOptions = {}): Prom
     }
     till.engine().start();
     till.engine().on('order', nudge).on('refund', nudge).on('alarm', nudge);
+    log(`the till started (version ${appVersion()}, data directory ${dataDir})`);
     storeSync.start();
     if (till.devices.anyEnabled()) till.devices.get().manager.start();
     router = createRouter({

@@ -1,6 +1,7 @@
 import { freePort } from '../support/free-port';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Channel, ReplyOf, RequestOf, Result, TillErrorView, TillEvent } from '../../preload/contract';
 import { setConfigValues } from '../../main/config/settings-schema';
 import { openTillDatabase } from '../../main/config/data-dir';
@@ -145,8 +146,11 @@ export async function assertNothingSecretLeaked(dataDir: string, pins: readonly 
     for (const fragment of fragments) assert.ok(!flat.includes(fragment), `${what} holds private key material`);
     for (const needle of needles) assert.ok(!text.includes(needle), `${what} holds a PIN or the PIN hash`);
   }
-  for (const name of fs.readdirSync(dataDir)) {
-    const bytes = fs.readFileSync(`${dataDir}/${name}`);
+  // Every file below the data directory: the journal, its backups, the logs.
+  for (const entry of fs.readdirSync(dataDir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const name = path.relative(dataDir, path.join(entry.parentPath, entry.name));
+    const bytes = fs.readFileSync(path.join(dataDir, name));
     for (const needle of ['PRIVATE KEY', ...needles]) assert.equal(bytes.indexOf(needle), -1, `${name} holds ${needle === 'PRIVATE KEY' ? 'a private key' : 'a PIN or its hash'}`);
   }
 }

@@ -520,7 +520,11 @@ export function assertTranscriptFreeOf(privateKeyTexts: readonly string[]): void
 
 /** Fails if any file of the data directory holds 'PRIVATE KEY' or a piece of the keys (text or DER). */
 export function assertDataDirFreeOf(dataDir: string, privateKeyTexts: readonly string[]): void {
-  const files = fs.readdirSync(dataDir).map((name) => path.join(dataDir, name));
+  // Every file below it: the journal, its backups, the logs (issue 15 §3–4).
+  const files = fs
+    .readdirSync(dataDir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
   assert.ok(files.some((file) => file.endsWith('till.sqlite')), `no till.sqlite in ${dataDir}`);
   const needles: Buffer[] = [Buffer.from('PRIVATE KEY')];
   for (const keyText of privateKeyTexts) {
