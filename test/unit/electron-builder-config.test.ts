@@ -23,9 +23,9 @@ interface BuilderConfig {
   npmRebuild?: boolean;
   electronFuses?: Record<string, boolean>;
   extraMetadata?: { main?: string };
-  linux?: { target?: unknown; category?: string; maintainer?: string; executableName?: string; extraResources?: Array<{ from: string; to: string }> };
+  linux?: { target?: unknown; category?: string; maintainer?: string; executableName?: string; icon?: string; extraResources?: Array<{ from: string; to: string }> };
   deb?: { depends?: string[]; afterInstall?: string; afterRemove?: string };
-  win?: { target?: unknown; extraFiles?: Array<{ from: string; to: string }> };
+  win?: { target?: unknown; icon?: string; extraFiles?: Array<{ from: string; to: string }> };
   publish?: { provider?: string; url?: string } | Array<{ provider?: string; url?: string }>;
 }
 interface ConfigModule {
@@ -145,6 +145,15 @@ describe('electron-builder.yml', () => {
     assert.match(readFileSync(path.join(root, config.deb!.afterInstall!), 'utf8'), /ln -sf "\/opt\/Alipay Till\/resources\/till" \/usr\/bin\/till/);
     assert.match(readFileSync(path.join(root, 'packaging/win/till.cmd'), 'utf8'), /"%~dp0Alipay Till\.exe" till %\*/);
     for (const dep of ['gnome-keyring', 'libsecret-1-0', 'libgtk-3-0', 'libnss3']) assert.ok(config.deb?.depends?.includes(dep), dep);
+  });
+
+  test('an app icon ships: a 512×512 PNG for Linux and Windows', () => {
+    for (const icon of [config.linux?.icon, config.win?.icon]) {
+      assert.equal(icon, 'packaging/icon.png');
+      const png = readFileSync(path.join(root, icon!));
+      assert.equal(png.subarray(1, 4).toString('ascii'), 'PNG');
+      assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [512, 512], 'width and height from the IHDR chunk');
+    }
   });
 
   test('updates come from a generic provider over HTTPS (electron-updater reads it)', () => {
