@@ -24,6 +24,11 @@ interface Watcher {
   stillAllowed: () => Promise<boolean>;
 }
 
+/** A stream may close while a query is out: writing to it then is not an error, just nothing. */
+function send(response: ServerResponse, text: string): void {
+  if (!response.destroyed && !response.writableEnded) response.write(text);
+}
+
 export class StoreEvents {
   private readonly watchers = new Set<Watcher>();
   private readonly versions = new Map<string, string>();
@@ -62,8 +67,8 @@ export class StoreEvents {
       if (row && !this.versions.has(store)) this.versions.set(store, row.version);
     }
     // The browser reconnects by itself after this long if the stream drops.
-    response.write('retry: 3000\n\n');
-    response.write(`event: hello\ndata: ${JSON.stringify({ store })}\n\n`);
+    send(response, 'retry: 3000\n\n');
+    send(response, `event: hello\ndata: ${JSON.stringify({ store })}\n\n`);
   }
 
   /** Something landed on this instance: look now rather than at the next tick. */
@@ -106,7 +111,7 @@ export class StoreEvents {
         const before = this.versions.get(row.store_id);
         this.versions.set(row.store_id, row.version);
         if (before === row.version) continue;
-        for (const w of this.watchers) if (w.store === row.store_id) w.response.write(`event: change\ndata: ${JSON.stringify({ store: row.store_id })}\n\n`);
+        for (const w of this.watchers) if (w.store === row.store_id) send(w.response, `event: change\ndata: ${JSON.stringify({ store: row.store_id })}\n\n`);
       }
     })()
       .catch(() => undefined) // The database is away: the next tick tries again; screens keep what they show.
@@ -125,10 +130,10 @@ export class StoreEvents {
 
   private async ping(): Promise<void> {
     for (const w of [...this.watchers]) {
-      if (await w.stillAllowed().catch(() => false)) w.response.write(': still here\n\n');
+      if (await w.stillAllowed().catch(() => false)) send(w.response, ': still here\n\n');
       else {
-        w.response.write('event: signed-out\ndata: {}\n\n');
-        w.response.end();
+        send(w.response, 'event: signed-out\ndata: {}\n\n');
+        if (!w.response.destroyed) w.response.end();
         this.drop(w);
       }
     }
