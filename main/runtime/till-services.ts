@@ -140,14 +140,16 @@ export async function startTillServices(options: TillServicesOptions = {}): Prom
   // on to the host's stderr as before.
   const tillLog = openTillLogOrEcho(dataDir, { echo: options.log ?? stderrLog });
   const log = (line: string) => tillLog.info(line);
-  const onCrash = (kind: string) => (error: unknown) => tillLog.error(kind, { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), stack: error instanceof Error ? error.stack?.split('\n').slice(1, 6).join(' | ') : undefined });
-  const onRejection = onCrash('unhandled rejection');
-  process.on('unhandledRejection', onRejection);
-  const onException = onCrash('uncaught exception');
+  // A monitor, not a handler: it logs what is about to end the process (an uncaught
+  // exception, or a rejection Node raises as one) without changing that it ends.
+  const onException = (error: unknown, origin: string) =>
+    tillLog.error(origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught exception', {
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      stack: error instanceof Error ? error.stack?.split('\n').slice(1, 6).join(' | ') : undefined,
+    });
   process.on('uncaughtExceptionMonitor', onException);
 
   const stopLogging = () => {
-    process.off('unhandledRejection', onRejection);
     process.off('uncaughtExceptionMonitor', onException);
     tillLog.close();
   };
