@@ -4,6 +4,7 @@ import type { UpdateView } from '../../preload/contract';
 import { createPublicKey } from 'node:crypto';
 import * as net from 'node:net';
 import { startSandbox, type SandboxClient, type SandboxHandle } from '../alipay/sandbox/server';
+import type { BookStore } from '../alipay/sandbox/book-store';
 import { ensureDataDir, resolveDataDir } from '../config/data-dir';
 import type { KeyVault } from '../config/key-vault';
 import { isTillError } from '../errors';
@@ -15,6 +16,7 @@ import { readStoreLink } from '../sync/store-link';
 import { StoreSync } from '../sync/store-sync';
 import { claimTillHost } from './host-lock';
 import { openTill, type Till } from './open-till';
+import { sandboxBookFile } from './sandbox-book-file';
 
 /**
  * Everything a host (Electron or web) runs behind its screens, started in one call: the
@@ -96,15 +98,19 @@ export async function startEmbeddedSandbox(till: Till, log: (line: string) => vo
   const host = hostname === 'localhost' ? '127.0.0.1' : hostname;
   const port = Number(url.port || '80');
   if (await somethingAnswers(host, port)) return undefined;
+  let store: BookStore | undefined;
   try {
+    store = sandboxBookFile(till.dataDir);
     return await startSandbox({
       host,
       port,
       gatewayPrivateKey: await till.vault.getSandboxGatewayPrivateKey(),
       clients: [await sandboxClientOf(till)],
       log,
+      store,
     });
   } catch (error) {
+    store?.close();
     // The till still starts: orders wait offline until a gateway answers.
     log(`The built-in sandbox could not start on ${url.origin}: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;

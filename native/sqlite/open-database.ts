@@ -141,6 +141,9 @@ function construct(target: string, readonly: boolean, nativeBinding: string | un
  */
 export const PAGE_SIZE = 8192;
 
+/** The page cache of each connection, in KiB (SQLite's own default; the driver's is 16 MB). */
+export const CACHE_KIB = 2048;
+
 export const QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024;
 
 function fileSize(target: string): number {
@@ -181,6 +184,10 @@ function applyPragmas(db: SqliteDatabase, target: string, readonly: boolean): vo
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = FULL');
+    // better-sqlite3 builds with a 16 MB page cache per connection: a till that sells all day
+    // would grow by that much per open file as its journal grows (issue 16 §3). The pages a
+    // sale touches are the newest ones; older pages come back from the OS's file cache.
+    db.pragma(`cache_size = -${CACHE_KIB}`);
     if (readonly) return;
     // Takes effect only on a new file (before WAL and the first table): 8 KB pages hold an
     // order's compressed body and answers with less slack than 4 KB ones.

@@ -47,6 +47,8 @@ export interface WebTillOptions {
   config?: Record<string, string>;
   /** How long to wait for `ready` (default 30 s). */
   readyTimeoutMs?: number;
+  /** Node options for the web host before its script (the bench's `--cpu-prof`). */
+  nodeArgs?: readonly string[];
 }
 
 export interface RecordedFrame {
@@ -150,10 +152,10 @@ function childEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function startHost(dataDir: string, readyTimeoutMs: number): HostProcess {
+function startHost(dataDir: string, readyTimeoutMs: number, nodeArgs: readonly string[] = []): HostProcess {
   // The host prints no token on a pipe (issue 11 §3): it writes the screens' addresses here.
   const urlFile = path.join(dataDir, 'screen-urls.json');
-  const child = spawn(process.execPath, [START_WEB_JS, '--no-browser', '--port', '0', '--data-dir', dataDir, '--url-file', urlFile], {
+  const child = spawn(process.execPath, [...nodeArgs, START_WEB_JS, '--no-browser', '--port', '0', '--data-dir', dataDir, '--url-file', urlFile], {
     cwd: ROOT,
     env: childEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -265,7 +267,7 @@ export async function startWebTill(options: WebTillOptions = {}): Promise<WebTil
       await cliOk(dataDir, ['devices', 'add', 'receipt', '--role', 'printer', '--path', pair.till, '--profile', 'generic']);
     }
 
-    const host = startHost(dataDir, options.readyTimeoutMs ?? 30_000);
+    const host = startHost(dataDir, options.readyTimeoutMs ?? 30_000, options.nodeArgs);
     cleanups.push(() => host.stop());
     const url = await host.ready;
 

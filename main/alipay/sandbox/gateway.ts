@@ -42,7 +42,7 @@ export class SandboxGateway {
   constructor(options: SandboxOptions, baseUrl: () => string) {
     for (const client of options.clients) this.registerClient(client);
     this.faults = new FaultInjector(options.faults ?? {}, options.seed);
-    this.book = new OrderBook({ baseUrl, cancelPaid: options.cancelPaid ?? 'refuse', orderLifetimeMs: options.orderLifetimeMs });
+    this.book = new OrderBook({ baseUrl, cancelPaid: options.cancelPaid ?? 'refuse', orderLifetimeMs: options.orderLifetimeMs, ...(options.store ? { store: options.store } : {}) });
     this.key = options.gatewayPrivateKey;
     this.limits = options.limits ?? {};
     this.log = options.log ?? (() => undefined);
@@ -68,7 +68,7 @@ export class SandboxGateway {
   }
 
   snapshot(): SandboxStats {
-    return this.counters.snapshot(this.book.list().length, this.book.tombstones().length);
+    return this.counters.snapshot(this.book.counts().orders, this.book.counts().tombstones);
   }
 
   stop(): void {

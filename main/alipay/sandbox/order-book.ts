@@ -2,13 +2,15 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { ApiName } from '../functions';
 import { formatRfc3339 } from '../rfc3339';
+import { memoryBookStore, type BookStore } from './book-store';
 import type { AcquirementStatus, SandboxOrderRecord, SandboxTombstone } from './types';
 
 /**
  * The gateway's memory: orders by merchantId + merchantTransId (the business key, NOTES
  * §4), refunds by merchantId + merchantRefundId, and a record of cancels asked for orders
  * the gateway never created. Every handler is synchronous, so two requests for the same
- * order can never interleave between a lookup and an update.
+ * order can never interleave between a lookup and an update. The records live in a
+ * BookStore (book-store.ts) as JSON: every change is written back with save().
  */
 
 export interface Outcome {
@@ -54,6 +56,8 @@ export interface OrderBookOptions {
   baseUrl: () => string;
   cancelPaid: 'refuse' | 'reverse';
   orderLifetimeMs?: number;
+  /** Where the records live; in memory unless given. */
+  store?: BookStore;
 }
 
 export type PayResult = { ok: true; order: SandboxOrderRecord } | { ok: false; reason: 'not_found' | 'not_payable'; message: string };
@@ -74,15 +78,38 @@ function yyyymmdd(date: Date): string {
   return date.toISOString().slice(0, 10).replace(/-/g, '');
 }
 
+/** Money in the book is bigint; in the store, decimal strings (amount, refunded, each refund's amount). */
+type Stored<T> = Omit<T, 'amount' | 'refunded' | 'refunds'> & { amount: string; refunded?: string; refunds?: Array<Stored<Refund>> };
+
+const storeRefund = (r: Refund): Stored<Refund> => ({ ...r, amount: String(r.amount) });
+const loadRefund = (r: Stored<Refund>): Refund => ({ ...(r as Omit<Refund, 'amount'>), amount: BigInt(r.amount) });
+const storeOrder = (o: Order): string => JSON.stringify({ ...o, amount: String(o.amount), refunded: String(o.refunded), refunds: o.refunds.map(storeRefund) });
+function loadOrder(text: string): Order {
+  const o = JSON.parse(text) as Stored<Order>;
+  return { ...(o as unknown as Order), amount: BigInt(o.amount), refunded: BigInt(o.refunded ?? '0'), refunds: (o.refunds ?? []).map(loadRefund) };
+}
+
 export class OrderBook {
-  private readonly orders = new Map<string, Order>();
-  private readonly byAcquirementId = new Map<string, Order>();
-  private readonly byToken = new Map<string, Order>();
-  private readonly graves = new Map<string, SandboxTombstone>();
-  private readonly refunds = new Map<string, Refund>();
+  private readonly store: BookStore;
   private seq = 0;
 
-  constructor(private readonly options: OrderBookOptions) {}
+  constructor(private readonly options: OrderBookOptions) {
+    this.store = options.store ?? memoryBookStore();
+  }
+
+  private order(k: string | undefined): Order | undefined {
+    const text = k === undefined ? undefined : this.store.get('orders', k);
+    return text === undefined ? undefined : loadOrder(text);
+  }
+
+  private save(order: Order): Order {
+    this.store.set('orders', key(order.merchantId, order.merchantTransId), storeOrder(order));
+    return order;
+  }
+
+  close(): void {
+    this.store.close();
+  }
 
   handle(api: ApiName, merchantId: string, body: Record<string, unknown>): Outcome {
     switch (api) {
@@ -109,13 +136,14 @@ export class OrderBook {
     if (order.status === 'INIT' && life !== undefined && Date.now() - order.createdAt >= life) {
       order.status = 'CLOSED';
       order.cancelTime = formatRfc3339(new Date());
+      this.save(order);
     }
     return order;
   }
 
   private preCreate(merchantId: string, body: Record<string, unknown>): Outcome {
     const merchantTransId = String(body.merchantTransId);
-    const existing = this.orders.get(key(merchantId, merchantTransId));
+    const existing = this.order(key(merchantId, merchantTransId));
     if (existing) {
       if (isDeepStrictEqual(existing.body, body)) return { resultCode: 'SUCCESS', fields: existing.original, replay: true };
       return { resultCode: 'REPEAT_REQ_INCONSISTENT', resultMsg: `merchantTransId ${merchantTransId} was already used with a different request body` };
@@ -157,16 +185,16 @@ export class OrderBook {
       refunds: [],
       refunded: 0n,
     };
-    this.orders.set(key(merchantId, merchantTransId), record);
-    this.byAcquirementId.set(acquirementId, record);
-    this.byToken.set(token, record);
+    this.save(record);
+    this.store.set('by_acquirement', acquirementId, key(merchantId, merchantTransId));
+    this.store.set('by_token', token, key(merchantId, merchantTransId));
     return { resultCode: 'SUCCESS', fields: original };
   }
 
   /** acquirementId wins when both are given (NOTES §3); another merchant's order does not exist. */
   private lookup(merchantId: string, body: Record<string, unknown>): Order | undefined {
     const acquirementId = str(body.acquirementId);
-    const order = acquirementId !== undefined ? this.byAcquirementId.get(acquirementId) : this.orders.get(key(merchantId, String(body.merchantTransId)));
+    const order = this.order(acquirementId !== undefined ? this.store.get('by_acquirement', acquirementId) : key(merchantId, String(body.merchantTransId)));
     return order && order.merchantId === merchantId ? this.refresh(order) : undefined;
   }
 
@@ -203,7 +231,7 @@ export class OrderBook {
       if (str(body.acquirementId) === undefined) {
         const merchantTransId = String(body.merchantTransId);
         const k = key(merchantId, merchantTransId);
-        if (!this.graves.has(k)) this.graves.set(k, { merchantId, merchantTransId, cancelTime: formatRfc3339(new Date()) });
+        if (this.store.get('graves', k) === undefined) this.store.set('graves', k, JSON.stringify({ merchantId, merchantTransId, cancelTime: formatRfc3339(new Date()) }));
       }
       return this.notFound(body);
     }
@@ -215,6 +243,7 @@ export class OrderBook {
       case 'INIT':
         order.status = 'CANCELLED';
         order.cancelTime = formatRfc3339(new Date());
+        this.save(order);
         return { resultCode: 'SUCCESS', fields: fields() };
       case 'SUCCESS':
         if (this.options.cancelPaid === 'refuse') return { resultCode: 'ORDER_STATUS_INVALID', resultMsg: 'order already paid' };
@@ -222,13 +251,15 @@ export class OrderBook {
         order.status = 'CANCELLED';
         order.reversed = true;
         order.cancelTime = formatRfc3339(new Date());
+        this.save(order);
         return { resultCode: 'SUCCESS', fields: fields() };
     }
   }
 
   private refund(merchantId: string, body: Record<string, unknown>): Outcome {
     const merchantRefundId = String(body.merchantRefundId);
-    const earlier = this.refunds.get(key(merchantId, merchantRefundId));
+    const earlierText = this.store.get('refunds', key(merchantId, merchantRefundId));
+    const earlier = earlierText === undefined ? undefined : loadRefund(JSON.parse(earlierText) as Stored<Refund>);
     if (earlier) {
       if (isDeepStrictEqual(earlier.body, body)) return { resultCode: 'SUCCESS', fields: earlier.fields, replay: true };
       return { resultCode: 'REPEAT_REQ_INCONSISTENT', resultMsg: `merchantRefundId ${merchantRefundId} was already used with a different request body` };
@@ -253,7 +284,8 @@ export class OrderBook {
     const refund: Refund = { merchantRefundId, refundId, amount, body, fields, refundTime };
     order.refunds.push(refund);
     order.refunded += amount;
-    this.refunds.set(key(merchantId, merchantRefundId), refund);
+    this.save(order);
+    this.store.set('refunds', key(merchantId, merchantRefundId), JSON.stringify(storeRefund(refund)));
     return { resultCode: 'SUCCESS', fields };
   }
 
@@ -266,22 +298,23 @@ export class OrderBook {
     }
     order.status = 'SUCCESS';
     order.paymentTime = formatRfc3339(new Date());
+    this.save(order);
     return { ok: true, order: this.record(order) };
   }
 
   payByToken(token: string): PayResult {
-    return this.pay(this.byToken.get(token), 'this QR code');
+    return this.pay(this.order(this.store.get('by_token', token)), 'this QR code');
   }
 
   payByTransId(merchantTransId: string, merchantId?: string): PayResult {
-    if (merchantId !== undefined) return this.pay(this.orders.get(key(merchantId, merchantTransId)), `merchantTransId ${merchantTransId}`);
-    const matches = [...this.orders.values()].filter((o) => o.merchantTransId === merchantTransId);
+    if (merchantId !== undefined) return this.pay(this.order(key(merchantId, merchantTransId)), `merchantTransId ${merchantTransId}`);
+    const matches = this.all().filter((o) => o.merchantTransId === merchantTransId);
     if (matches.length > 1) return { ok: false, reason: 'not_found', message: `merchantTransId ${merchantTransId} exists for several merchants; name the merchantId` };
     return this.pay(matches[0], `merchantTransId ${merchantTransId}`);
   }
 
   customerView(token: string): CustomerView | undefined {
-    const order = this.byToken.get(token);
+    const order = this.order(this.store.get('by_token', token));
     if (!order) return undefined;
     this.refresh(order);
     const o = order.body.order as Record<string, unknown>;
@@ -312,11 +345,20 @@ export class OrderBook {
     return r;
   }
 
+  private all(): Order[] {
+    return [...this.store.values('orders')].map(loadOrder);
+  }
+
   list(): SandboxOrderRecord[] {
-    return [...this.orders.values()].map((o) => this.record(this.refresh(o)));
+    return this.all().map((o) => this.record(this.refresh(o)));
+  }
+
+  /** How many orders and unknown cancels it holds (the stats endpoint), without reading them. */
+  counts(): { orders: number; tombstones: number } {
+    return { orders: this.store.count('orders'), tombstones: this.store.count('graves') };
   }
 
   tombstones(): SandboxTombstone[] {
-    return [...this.graves.values()].map((g) => ({ ...g }));
+    return [...this.store.values('graves')].map((text) => JSON.parse(text) as SandboxTombstone);
   }
 }

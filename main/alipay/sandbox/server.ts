@@ -131,7 +131,10 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {
         gateway.stop();
-        server.close(() => resolve());
+        server.close(() => {
+          gateway.book.close();
+          resolve();
+        });
         server.closeAllConnections();
       });
       return closing;

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { ApiName } from '../functions';
+import type { BookStore } from './book-store';
 import type { FaultConfig, FaultKind } from './faults';
 
 /** A till as the gateway knows it (what a merchant registers with Alipay). */
@@ -44,6 +45,8 @@ export interface SandboxOptions {
   maxBodyBytes?: number;
   /** Internal errors go here (without request bodies); silent when absent. */
   log?: (line: string) => void;
+  /** Where the order book lives (book-store.ts); in memory when absent. Closed with the sandbox. */
+  store?: BookStore;
 }
 
 export type AcquirementStatus = 'INIT' | 'SUCCESS' | 'CANCELLED' | 'CLOSED';

@@ -3,6 +3,7 @@ import { createPublicKey } from 'node:crypto';
 import { parseFaults } from '../../alipay/sandbox/faults';
 import { startSandbox } from '../../alipay/sandbox/server';
 import { TillError } from '../../errors';
+import { sandboxBookFile } from '../../runtime/sandbox-book-file';
 import { ensureMerchantKey } from '../../runtime/till-services';
 import { parse, stringOption } from '../args';
 import { EXIT, UsageError } from '../output';
@@ -50,7 +51,10 @@ export function run(ctx: CommandContext): Promise<number> {
 
     await ensureMerchantKey(till.vault, (line) => ctx.out.say(line));
     const merchantKey = await till.vault.getMerchantPrivateKey();
+    // The book in its own file (issue 16 §3): a sandbox left running all day stays the same size.
+    const store = sandboxBookFile(till.dataDir);
     const handle = await startSandbox({
+      store,
       port,
       host,
       ...(cert && key ? { tls: { certPem: readPem(cert, 'tls-cert'), keyPem: readPem(key, 'tls-key') } } : {}),
