@@ -53,6 +53,11 @@ export interface EngineSettings {
   confirmNotFoundMs: number;
   /** Waits after REQUEST_TRAFFIC_EXCEED_LIMIT, growing while the gateway keeps saying it. */
   trafficBackoff: BackoffPolicy;
+  /**
+   * Steps running at once. An exchange whose answer is lost holds its step for the whole
+   * gateway timeout (15 s): with 4, a few such at 20 sales a second held every other step
+   * back (issue 16 §4).
+   */
   concurrency: number;
   /** While an alarm stops sending (or a send waits for a configuration fix): how often a waiting order or refund looks again. */
   blockedRecheckMs: number;
@@ -69,7 +74,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   reviewAfter: 6,
   confirmNotFoundMs: 5_000,
   trafficBackoff: { baseMs: 2_000, maxMs: 300_000 },
-  concurrency: 4,
+  concurrency: 8,
   blockedRecheckMs: 5_000,
   localErrorRetryMs: 5_000,
 };

@@ -96,6 +96,7 @@ async function main(): Promise<void> {
   };
 
   const report = () => {
+    if (windowCharge.length === 0) return;
     windowCharge.sort((a, b) => a - b);
     const unresolved = services.till.journal.countUnresolved();
     rows.push(

@@ -7,6 +7,24 @@ import { describe, test } from 'node:test';
 import { EngineHarness, gatewaySequence, statePath, waitUntil } from '../support/engine-harness';
 
 describe('checkout engine: offline and back', { concurrency: 4 }, () => {
+  test('a lost answer now and then is not an outage: offline only after three lost answers in a row (issue 16 §4)', async (t) => {
+    const h = await EngineHarness.start();
+    t.after(() => h.close());
+    const till = h.openTill({ settings: { paymentWindowMs: 20_000, concurrency: 1 } });
+    // Every answer dropped on the way back: the gateway is reached, the answers are lost.
+    h.setFaults({ drop: 1 });
+    const a = await till.create({ title: 'Lost answers' });
+    await waitUntil('one lost answer', () => till.journal.attempts(a.id).length >= 1);
+    assert.equal(till.engine.connectivity().state, 'online', 'one dropped connection is not an outage');
+    assert.equal(till.connectivity.length, 0);
+    await waitUntil('three lost answers', () => till.journal.attempts(a.id).length >= 3);
+    await waitUntil('the till reports offline', () => till.connectivity.some((c) => c.state === 'offline'));
+    assert.ok(till.journal.attempts(a.id).every((x) => /^dropped/.test(x.unknownReason ?? '')));
+    h.setFaults({});
+    await till.waitState(a.id, 'AWAITING_PAYMENT');
+    assert.equal(till.connectivity.at(-1)?.state, 'online');
+  });
+
   test('the link goes down: offline at once with the unresolved count; sales are journaled; when it is back they resolve oldest first, untouched', async (t) => {
     const h = await EngineHarness.start({ link: true });
     t.after(() => h.close());

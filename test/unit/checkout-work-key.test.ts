@@ -28,6 +28,23 @@ describe('the engine queue: an order and a refund never share a key', () => {
     assert.deepEqual(ran, [orderWork(1), refundWork(2), refundWork(10), orderWork(9), orderWork(12)]);
   });
 
+  test("a new sale's first send (urgent) goes before the polls of older orders, then the usual order resumes", async () => {
+    const ran: WorkKey[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const queue = new WorkQueue(1, async (key) => {
+      ran.push(key);
+      if (ran.length === 1) await gate;
+    });
+    queue.request(orderWork(1));
+    for (const key of [orderWork(2), orderWork(3), refundWork(4)]) queue.request(key);
+    queue.request(orderWork(40), true);
+    queue.request(orderWork(30), true);
+    release();
+    await queue.idle();
+    assert.deepEqual(ran, [orderWork(1), orderWork(30), orderWork(40), refundWork(4), orderWork(2), orderWork(3)]);
+  });
+
   test('a request while the same work runs makes it run once more, never twice at once', async () => {
     let running = 0;
     let most = 0;
