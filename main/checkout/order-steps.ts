@@ -4,7 +4,7 @@ import type { OrderRecord } from '../journal/types';
 import { stepCancelling } from './cancel-step';
 import type { EngineContext, StepResult } from './engine-context';
 import { orderWork } from './work-key';
-import { exchange, queryOrder, resultDetail, settleFromQuery } from './step-common';
+import { exchangeThen, queryOrder, resultDetail, settleFromQuery } from './step-common';
 
 /**
  * One step of one order, chosen by its journaled state (docs/architecture.md "Order lifecycle").
@@ -44,10 +44,12 @@ async function stepSending(ctx: EngineContext, order: OrderRecord): Promise<Step
   const wait = ctx.trafficBackoff();
   if (wait > 0) return wait;
   if (order.unknownCount >= ctx.options.resendsBeforeQuery) return queryUnknown(ctx, order);
-  const attempt = await exchange(ctx, order, () =>
-    ctx.client().preCreate(order.bodyText, { merchantTransId: order.merchantTransId, amount: toMoney(order.amountMinor, order.currency) }),
+  return exchangeThen(
+    ctx,
+    order,
+    () => ctx.client().preCreate(order.bodyText, { merchantTransId: order.merchantTransId, amount: toMoney(order.amountMinor, order.currency) }),
+    (attempt) => afterPreCreate(ctx, order, attempt),
   );
-  return afterPreCreate(ctx, order, attempt);
 }
 
 function afterPreCreate(ctx: EngineContext, order: OrderRecord, attempt: Attempt<PreCreateData>): StepResult {

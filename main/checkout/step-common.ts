@@ -16,11 +16,23 @@ export function resultDetail(attempt: Attempt<unknown>): Record<string, unknown>
 }
 
 export async function exchange<T>(ctx: EngineContext, order: OrderRecord, send: () => Promise<Attempt<T>>): Promise<Attempt<T>> {
+  return exchangeThen(ctx, order, send, (attempt) => attempt);
+}
+
+/**
+ * The same, with what the step makes of the answer journaled in the same commit as the
+ * attempt: the preCreate that brings the QR pays one fsync, not two (issue 16). Should the
+ * step's own write fail, the attempt goes with it and the step is tried again (a resend of
+ * the same body, which the gateway answers the same).
+ */
+export async function exchangeThen<T, R>(ctx: EngineContext, order: OrderRecord, send: () => Promise<Attempt<T>>, then: (attempt: Attempt<T>) => R): Promise<R> {
   const attempt = await send();
-  ctx.journal.recordAttempt(order.id, null, attempt);
-  ctx.noteGateway(attempt, order.id);
-  ctx.noteOutcome(orderWork(order.id), attempt.outcome.kind === 'U');
-  return attempt;
+  return ctx.journal.atomically(`take the ${attempt.api} answer for order ${order.id}`, () => {
+    ctx.journal.recordAttempt(order.id, null, attempt);
+    ctx.noteGateway(attempt, order.id);
+    ctx.noteOutcome(orderWork(order.id), attempt.outcome.kind === 'U');
+    return then(attempt);
+  });
 }
 
 /** payQuery for this order, expecting its amount when the gateway reports a payment. */

@@ -18,7 +18,8 @@ describe('checkout engine: order lifecycle against the sandbox', { concurrency: 
     });
 
     const order = await till.create({ amountMinor: 1234, title: 'Flat white', cartId: 'cart-happy' });
-    assert.equal(order.state, 'NEW');
+    // Online and free to send: journaled NEW and SENDING in one commit (both events kept).
+    assert.equal(order.state, 'SENDING');
     assert.equal(order.amountMinor, 1234);
     assert.match(order.merchantTransId, /^TILL-1\d{8}\d{6}$/);
     const awaiting = await till.waitState(order.id, 'AWAITING_PAYMENT');
@@ -50,7 +51,7 @@ describe('checkout engine: order lifecycle against the sandbox', { concurrency: 
     const kinds = till.journal.events(order.id).map((e) => `${e.actor}:${e.kind}`);
     assert.deepEqual(kinds, ['cashier:created', 'engine:sending', 'engine:qr_ready', 'engine:paid']);
     const emitted = till.orderEvents.filter((o) => o.id === order.id).map((o) => o.state);
-    assert.deepEqual(emitted, ['NEW', 'SENDING', 'AWAITING_PAYMENT', 'PAID']);
+    assert.deepEqual(emitted, ['SENDING', 'AWAITING_PAYMENT', 'PAID']);
 
     // Attempts: the preCreate, the INIT polls (folded into one row), the SUCCESS poll.
     const attempts = till.journal.attempts(order.id);
@@ -267,7 +268,7 @@ describe('checkout engine: order lifecycle against the sandbox', { concurrency: 
     assert.equal(till.journal.listOrders().length, 1);
     assert.equal(h.sandbox.orders().length, 1);
     assert.equal(h.sent.filter((r) => r.api === 'preCreate').length, 1);
-    assert.equal(till.orderEvents.filter((o) => o.state === 'NEW').length, 1, 'one order announced');
+    assert.equal(till.orderEvents.filter((o) => o.state === 'SENDING').length, 1, 'one order announced (journaled SENDING at once: the engine is online)');
     // Another cart is another order.
     const c = await till.create({ cartId: 'cart-43' });
     assert.notEqual(c.id, a.id);
