@@ -173,7 +173,10 @@ async function main(): Promise<void> {
   line('event loop delay, p99 over the run', `${(loopAll.percentile(99) / 1e6).toFixed(1)} ms`);
   line('event loop delay, max over the run', `${(loopAll.max / 1e6).toFixed(1)} ms`);
   line(`unresolved ${settledIn.toFixed(0)} s after the load ended (window ${WINDOW_SECONDS} s)`, String(unresolved), '0');
-  line('open alarms at the end', alarms.length === 0 ? '0' : alarms.map((a) => a.code ?? a.kind).join(', '));
+  const byKind = new Map<string, number>();
+  for (const a of alarms) byKind.set(`${a.kind}${a.code ? ` (${a.code})` : ''}`, (byKind.get(`${a.kind}${a.code ? ` (${a.code})` : ''}`) ?? 0) + 1);
+  line('open alarms at the end', String(alarms.length));
+  for (const [kind, n] of byKind) line(`  ${kind}`, String(n));
   for (const [what, n] of errors) line(`  failed: ${what}`, String(n));
   if (unresolved > 0) process.exitCode = 1;
 }
