@@ -1,6 +1,6 @@
 import { buildPreCreateBody, type MerchantSetup } from '../alipay/precreate-body';
-import type { AllocatedOrderId } from '../journal/journal';
-import type { NewOrder } from '../journal/types';
+import type { AllocatedOrderId, Journal } from '../journal/journal';
+import type { Actor, NewOrder, OrderRecord } from '../journal/types';
 import type { CartInput } from './engine-types';
 
 /**
@@ -24,4 +24,18 @@ export function cartOrder(cart: CartInput, setup: MerchantSetup, ids: AllocatedO
     bodyText: built.bodyText,
     cartId: cart.cartId ?? null,
   };
+}
+
+/**
+ * Journals a cart as the next order. With `sendNow` (the engine online and free to send) it
+ * is journaled SENDING, its 'created' and 'sending' events both, in the same commit: one
+ * fsync fewer before the QR (issue 16). Otherwise it stays NEW, and cancelling it then needs
+ * no gateway. A cart id already used returns that order with created: false.
+ */
+export function journalCart(journal: Journal, terminalId: string, cart: CartInput, setup: MerchantSetup, actor: Actor, sendNow: boolean): { order: OrderRecord; created: boolean } {
+  return journal.atomically('journal a new order', () => {
+    const made = journal.createNextOrder(terminalId, (ids) => cartOrder(cart, setup, ids), actor);
+    if (!made.created || !sendNow) return made;
+    return { order: journal.transition(made.order.id, 'NEW', { state: 'SENDING' }, { actor: 'engine', kind: 'sending' }) ?? made.order, created: true };
+  });
 }

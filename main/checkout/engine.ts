@@ -7,7 +7,7 @@ import { TillError } from '../errors';
 import type { Journal } from '../journal/journal';
 import { isUnresolved, type Actor, type AlarmKind, type AlarmRecord, type OrderPatch, type OrderRecord, type OrderState, type RefundRecord } from '../journal/types';
 import { backoffDelay } from './backoff';
-import { cartOrder } from './cart-order';
+import { journalCart } from './cart-order';
 import { DEFAULT_SETTINGS, type EngineContext, type EngineSettings, type LiveEngineSettings, type StepResult } from './engine-context';
 import type { CartInput, ConnectivityStatus, EngineEvents } from './engine-types';
 import { stepOrder } from './order-steps';
@@ -17,6 +17,7 @@ import { refundAgain, refundIdFor } from './refund-key';
 import { settleByHand, type SettledAs } from './settle-by-hand';
 import { OrderWatch, type WatchOptions } from './order-watch';
 import { orderWork, readWorkKey, refundWork, type WorkKey } from './work-key';
+import { LinkHealth } from './link-health';
 import { TrafficLimit } from './traffic-limit';
 import { WorkQueue } from './work-queue';
 
@@ -37,16 +38,6 @@ export interface EngineOptions {
   random?: () => number;
 }
 
-/**
- * Gateway trouble that means "we could not talk to it", as opposed to "it answered badly".
- * No connection at all says offline at once; a lost answer (a timeout, a dropped connection,
- * a proxy's 5xx) happens on any busy network now and then, and says offline only when it
- * comes OFFLINE_STREAK times in a row: one blip must not park every sale behind the oldest
- * order's probe (seen at 20 sales a second with 2 % of exchanges lost, issue 16 §4).
- */
-const OFFLINE_AT_ONCE = new Set(['unreachable', 'tls']);
-const OFFLINE_IF_REPEATED = new Set(['timeout', 'dropped', 'http_status']);
-const OFFLINE_STREAK = 3;
 const BLOCKING_ALARMS = new Set<AlarmKind>(['CONFIG', 'REPEAT_INCONSISTENT']);
 
 /** How often engine.waitFor reads the journal for moves made by another process. */
@@ -63,8 +54,7 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
   /** Per order or refund: definite answers that did not end it, since this process began. */
   private readonly stalls = new Map<WorkKey, number>();
   private readonly integrity = new IntegrityWatch();
-  /** Lost answers in a row (OFFLINE_IF_REPEATED), whatever they were for. */
-  private lostInARow = 0;
+  private readonly link = new LinkHealth();
   private readonly traffic: TrafficLimit;
   private readonly now: () => number;
   private readonly monotonic: () => number;
@@ -145,15 +135,8 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
     await this.options.client().ready();
     const setup = this.options.setup();
     const terminalId = setup.seller.terminalId ?? 'T0';
-    // Online and free to send, the order is sent at once: it is journaled SENDING (its
-    // 'created' and 'sending' events both) in the same commit, one fsync fewer before the QR
-    // (issue 16). Otherwise it stays NEW, and cancelling it then needs no gateway.
     const sendNow = this.running && this.status.state === 'online' && this.blockingAlarms.length === 0 && this.traffic.remaining() === 0;
-    const { order, created } = this.journal.atomically('journal a new order', () => {
-      const made = this.journal.createNextOrder(terminalId, (ids) => cartOrder(cart, setup, ids), actor);
-      if (!made.created || !sendNow) return made;
-      return { order: this.journal.transition(made.order.id, 'NEW', { state: 'SENDING' }, { actor: 'engine', kind: 'sending' }) ?? made.order, created: true };
-    });
+    const { order, created } = journalCart(this.journal, terminalId, cart, setup, actor, sendNow);
     if (created) {
       this.emit('order', order);
       // Its first send goes before the polls of older orders (work-queue.ts).
@@ -356,9 +339,9 @@ export class CheckoutEngine extends EventEmitter<EngineEvents> {
           api: attempt.api, orderId, outcome: o.kind, resultCode: o.result?.resultCode ?? null, reason: o.kind === 'U' ? o.reason : null,
           httpStatus: attempt.httpStatus ?? null, elapsedMs: attempt.receivedAt - attempt.sentAt,
         });
-        this.lostInARow = o.kind === 'U' && OFFLINE_IF_REPEATED.has(o.reason) ? this.lostInARow + 1 : 0;
-        if (o.kind === 'U' && (OFFLINE_AT_ONCE.has(o.reason) || this.lostInARow >= OFFLINE_STREAK)) this.setConnectivity('offline', o.detail);
-        else if (this.lostInARow === 0) this.setConnectivity('online', null);
+        const link = this.link.note(o);
+        if (link === 'offline') this.setConnectivity('offline', o.kind === 'U' ? o.detail : null);
+        else if (link === 'online') this.setConnectivity('online', null);
         this.traffic.note(o);
         const suspect = this.integrity.note(attempt);
         if (suspect) this.ctx.raiseAlarm('INTEGRITY', suspect.code, null, suspect.message);
