@@ -68,7 +68,8 @@ export class SandboxGateway {
   }
 
   snapshot(): SandboxStats {
-    return this.counters.snapshot(this.book.counts().orders, this.book.counts().tombstones);
+    const held = this.book.counts();
+    return this.counters.snapshot(held.orders, held.tombstones);
   }
 
   stop(): void {
