@@ -7,6 +7,13 @@
 
 const ROUNDS = 8;
 
+type Side = 'figure' | 'limit';
+
+/** Who goes first in round `i`: the two take turns, so neither always follows the other. */
+function turn(i: number): readonly Side[] {
+  return i % 2 === 0 ? ['figure', 'limit'] : ['limit', 'figure'];
+}
+
 /** Rates per second of two synchronous jobs, in alternating windows of `windowMs`. */
 export function pairedRates(figure: () => void, limit: () => void, seconds = 4, rounds = ROUNDS): { figure: number; limit: number } {
   // Warm both, so the JIT and key caches are settled before either clock starts.
@@ -17,9 +24,7 @@ export function pairedRates(figure: () => void, limit: () => void, seconds = 4, 
   const windowNs = BigInt(Math.round((seconds / 2 / rounds) * 1e9));
   const totals = { figure: { n: 0, ns: 0n }, limit: { n: 0, ns: 0n } };
   for (let round = 0; round < rounds; round++) {
-    // Which goes first alternates too: the first window of a pair is not always the same job.
-    const order: Array<'figure' | 'limit'> = round % 2 === 0 ? ['figure', 'limit'] : ['limit', 'figure'];
-    for (const which of order) {
+    for (const which of turn(round)) {
       const work = which === 'figure' ? figure : limit;
       const start = process.hrtime.bigint();
       const end = start + windowNs;
@@ -58,8 +63,7 @@ export async function pairedAsyncRates(figure: () => Promise<void>, limit: () =>
   await window(limit, 300);
   const windowMs = (seconds * 1000) / 2 / rounds;
   for (let round = 0; round < rounds; round++) {
-    const order: Array<'figure' | 'limit'> = round % 2 === 0 ? ['figure', 'limit'] : ['limit', 'figure'];
-    for (const which of order) {
+    for (const which of turn(round)) {
       const got = await window(which === 'figure' ? figure : limit, windowMs);
       totals[which].n += got.n;
       totals[which].ms += got.ms;
@@ -72,8 +76,7 @@ export async function pairedAsyncRates(figure: () => Promise<void>, limit: () =>
 export function pairedTimes(figure: () => void, limit: () => void, count: number): { figure: number[]; limit: number[] } {
   const times = { figure: [] as number[], limit: [] as number[] };
   for (let i = 0; i < count; i++) {
-    const order: Array<'figure' | 'limit'> = i % 2 === 0 ? ['figure', 'limit'] : ['limit', 'figure'];
-    for (const which of order) {
+    for (const which of turn(i)) {
       const start = process.hrtime.bigint();
       (which === 'figure' ? figure : limit)();
       times[which].push(Number(process.hrtime.bigint() - start) / 1e6);
@@ -88,8 +91,7 @@ export function pairedTimes(figure: () => void, limit: () => void, count: number
 export async function pairedAsyncTimes(figure: () => Promise<number>, limit: () => Promise<number>, count: number): Promise<{ figure: number[]; limit: number[] }> {
   const times = { figure: [] as number[], limit: [] as number[] };
   for (let i = 0; i < count; i++) {
-    const order: Array<'figure' | 'limit'> = i % 2 === 0 ? ['figure', 'limit'] : ['limit', 'figure'];
-    for (const which of order) times[which].push(await (which === 'figure' ? figure : limit)());
+    for (const which of turn(i)) times[which].push(await (which === 'figure' ? figure : limit)());
   }
   times.figure.sort((a, b) => a - b);
   times.limit.sort((a, b) => a - b);

@@ -1,6 +1,4 @@
-import { fork } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import path from 'node:path';
 import { Agent, request } from 'undici';
 import { AlipayClient } from '../../main/alipay/client';
 import { toMoney } from '../../main/alipay/currency';
@@ -8,6 +6,7 @@ import { buildHead, signRequest } from '../../main/alipay/envelope';
 import { API } from '../../main/alipay/functions';
 import { buildPreCreateBody, type MerchantSetup } from '../../main/alipay/precreate-body';
 import { GatewayTransport } from '../../main/alipay/transport';
+import { forkBenchChild } from './bench-child';
 import { pairedAsyncRates, ratioLine } from './paired';
 
 const CLIENT_ID = 'BENCH_CLIENT';
@@ -19,14 +18,10 @@ const setup: MerchantSetup = {
   site: 'ALIPAY_HK',
 };
 
-/** A bench server in its own process (on the other core), started with one message; its URL comes back. */
-function child(file: string, message: object): Promise<{ url: string; stop(): void }> {
-  const proc = fork(path.join(__dirname, file), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-  return new Promise((resolve, reject) => {
-    proc.once('message', (m: { url: string }) => resolve({ url: m.url, stop: () => proc.disconnect() }));
-    proc.once('exit', (code) => reject(new Error(`${file} exited ${code}`)));
-    proc.send(message);
-  });
+/** A bench server in its own process (on the other core); its URL comes back. */
+async function child(file: string, message: object): Promise<{ url: string; stop(): void }> {
+  const { proc, first } = await forkBenchChild<{ url: string }>(file, message);
+  return { url: first.url, stop: () => proc.disconnect() };
 }
 
 /**

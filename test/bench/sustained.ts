@@ -1,4 +1,3 @@
-import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,9 +5,11 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { request } from 'undici';
 import type { OrderView } from '../../preload/contract';
 import { startTillServices } from '../../main/runtime/till-services';
-import { spawnTill, till } from '../support/cli-runner';
+import { spawnTill } from '../support/cli-runner';
 import { freePort } from '../support/free-port';
 import { openPtyPair } from '../support/pty-pair';
+import { cliOk } from '../support/web-till';
+import { forkBenchChild } from './bench-child';
 import { line, percentile } from './measure';
 
 /**
@@ -32,29 +33,19 @@ const WINDOW_SECONDS = 60;
 const REPORT_EVERY_MS = 60_000;
 const MB = 1024 * 1024;
 
-async function ok(dataDir: string, args: string[]): Promise<void> {
-  const run = await till(['--data-dir', dataDir, ...args], { timeoutMs: 30_000 });
-  if (run.status !== 0) throw new Error(`till ${args.join(' ')} failed: ${run.stderr}`);
-}
-
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-sustained-'));
   const port = await freePort();
-  await ok(dataDir, ['config', 'set', 'gateway.baseUrl', `http://127.0.0.1:${port}`]);
-  await ok(dataDir, ['config', 'set', 'payment.windowSeconds', String(WINDOW_SECONDS)]);
+  await cliOk(dataDir, ['config', 'set', 'gateway.baseUrl', `http://127.0.0.1:${port}`]);
+  await cliOk(dataDir, ['config', 'set', 'payment.windowSeconds', String(WINDOW_SECONDS)]);
   const pair = await openPtyPair();
-  const printer = fork(path.join(__dirname, 'printer-child.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-  await new Promise<void>((resolve, reject) => {
-    printer.once('message', () => resolve());
-    printer.once('exit', (code) => reject(new Error(`the printer process exited ${code}`)));
-    printer.send({ device: pair.device });
-  });
+  const { proc: printer } = await forkBenchChild<{ ready: true }>('printer-child.ts', { device: pair.device });
   const slips = () =>
     new Promise<number>((resolve) => {
       printer.once('message', (m: { slips: number }) => resolve(m.slips));
       printer.send('count');
     });
-  await ok(dataDir, ['devices', 'add', 'receipt', '--role', 'printer', '--path', pair.till, '--profile', 'generic']);
+  await cliOk(dataDir, ['devices', 'add', 'receipt', '--role', 'printer', '--path', pair.till, '--profile', 'generic']);
   const gateway = spawnTill(['--data-dir', dataDir, 'sandbox', '--port', String(port), '--faults', FAULTS], { timeoutMs: (MINUTES + 10) * 60_000 });
   await gateway.waitForOutput(/listening on/, 60_000);
 
@@ -174,7 +165,10 @@ async function main(): Promise<void> {
   line('event loop delay, max over the run', `${(loopAll.max / 1e6).toFixed(1)} ms`);
   line(`unresolved ${settledIn.toFixed(0)} s after the load ended (window ${WINDOW_SECONDS} s)`, String(unresolved), '0');
   const byKind = new Map<string, number>();
-  for (const a of alarms) byKind.set(`${a.kind}${a.code ? ` (${a.code})` : ''}`, (byKind.get(`${a.kind}${a.code ? ` (${a.code})` : ''}`) ?? 0) + 1);
+  for (const a of alarms) {
+    const kind = `${a.kind}${a.code ? ` (${a.code})` : ''}`;
+    byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+  }
   line('open alarms at the end', String(alarms.length));
   for (const [kind, n] of byKind) line(`  ${kind}`, String(n));
   for (const [what, n] of errors) line(`  failed: ${what}`, String(n));

@@ -132,7 +132,8 @@ export function ensureWebBuilt(): void {
   if (!fs.existsSync(RENDERER_INDEX)) throw new Error(`the renderer build wrote no ${RENDERER_INDEX}`);
 }
 
-async function cliOk(dataDir: string, args: readonly string[]): Promise<TillRun> {
+/** `till --data-dir D --json ARGS…`, failing with what it printed unless it exits 0 (set-up steps). */
+export async function cliOk(dataDir: string, args: readonly string[]): Promise<TillRun> {
   const run = await till(['--data-dir', dataDir, '--json', ...args], { timeoutMs: 30_000 });
   if (run.status !== 0) throw new Error(`set-up step failed: ${describeRun(run)}`);
   return run;

@@ -3,6 +3,18 @@ import { describe, test } from 'node:test';
 import { orderWork, readWorkKey, refundWork, workBefore, type WorkKey } from '../../main/checkout/work-key';
 import { WorkQueue } from '../../main/checkout/work-queue';
 
+/** A queue of one slot whose first job holds it until release(): what runs next shows the queue's order. */
+function oneSlotQueue(): { queue: WorkQueue; ran: WorkKey[]; release: () => void } {
+  const ran: WorkKey[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const queue = new WorkQueue(1, async (key) => {
+    ran.push(key);
+    if (ran.length === 1) await gate;
+  });
+  return { queue, ran, release };
+}
+
 describe('the engine queue: an order and a refund never share a key', () => {
   test('order 3 and refund 3 are different work, read back as what they are', () => {
     assert.notEqual(orderWork(3), refundWork(3));
@@ -14,13 +26,7 @@ describe('the engine queue: an order and a refund never share a key', () => {
     assert.ok(workBefore(refundWork(50), orderWork(1)));
     assert.ok(workBefore(orderWork(9), orderWork(12)));
     assert.ok(workBefore(refundWork(2), refundWork(10)));
-    const ran: WorkKey[] = [];
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const queue = new WorkQueue(1, async (key) => {
-      ran.push(key);
-      if (ran.length === 1) await gate;
-    });
+    const { queue, ran, release } = oneSlotQueue();
     queue.request(orderWork(1)); // runs at once and holds the only slot
     for (const key of [orderWork(12), refundWork(10), orderWork(9), refundWork(2)]) queue.request(key);
     release();
@@ -29,13 +35,7 @@ describe('the engine queue: an order and a refund never share a key', () => {
   });
 
   test("a new sale's first send (urgent) goes before the polls of older orders, then the usual order resumes", async () => {
-    const ran: WorkKey[] = [];
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const queue = new WorkQueue(1, async (key) => {
-      ran.push(key);
-      if (ran.length === 1) await gate;
-    });
+    const { queue, ran, release } = oneSlotQueue();
     queue.request(orderWork(1));
     for (const key of [orderWork(2), orderWork(3), refundWork(4)]) queue.request(key);
     queue.request(orderWork(40), true);
