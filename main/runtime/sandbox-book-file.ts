@@ -7,9 +7,10 @@ import { openDatabase, type SqliteDatabase, type SqliteStatement } from '../../n
  * The sandbox's order book in a SQLite file of its own (issue 16 §3): a web host that sells
  * all day keeps its memory flat, the book holding every order as a gateway would.
  *
- * The file is the sandbox's, never the journal's: `sandbox/orders-PID.sqlite` in the data
- * directory, one per process (the app's built-in gateway and a `till sandbox` may run on one
- * data directory at once), started afresh and removed at close: the sandbox forgets its
+ * The file is the sandbox's, never the journal's: `sandbox/orders-PID-N.sqlite` in the data
+ * directory, one per sandbox (the app's built-in gateway and a `till sandbox` may run on one
+ * data directory at once, and one process may start a second sandbox while a first still
+ * runs: neither may remove the other's file), started afresh and removed at close: the sandbox forgets its
  * orders when it restarts, as it always has. A file left by a process that died is removed
  * by the next sandbox. Nothing in it must survive a power cut: no fsync (synchronous=OFF).
  */
@@ -28,10 +29,13 @@ function alive(pid: number): boolean {
 /** Books of sandboxes whose process is gone. */
 function removeOrphans(dir: string): void {
   for (const name of fs.readdirSync(dir)) {
-    const pid = /^orders-(\d+)\.sqlite(?:-wal|-shm)?$/.exec(name)?.[1];
+    const pid = /^orders-(\d+)(?:-\d+)?\.sqlite(?:-wal|-shm)?$/.exec(name)?.[1];
     if (pid !== undefined && Number(pid) !== process.pid && !alive(Number(pid))) fs.rmSync(path.join(dir, name), { force: true });
   }
 }
+
+/** Sandboxes this process has opened: each its own file. */
+let opened = 0;
 
 const TABLES: readonly BookTable[] = ['orders', 'refunds', 'graves', 'by_acquirement', 'by_token'];
 
@@ -39,7 +43,8 @@ export function sandboxBookFile(dataDir: string): BookStore {
   const dir = path.join(dataDir, SANDBOX_BOOK_DIR);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   removeOrphans(dir);
-  const file = path.join(dir, `orders-${process.pid}.sqlite`);
+  opened += 1;
+  const file = path.join(dir, `orders-${process.pid}-${opened}.sqlite`);
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
   const db: SqliteDatabase = openDatabase(file, {
     migrations: [{ version: 1, name: 'sandbox-book', up: (d) => d.exec('CREATE TABLE book (id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (tbl, key)) STRICT') }],

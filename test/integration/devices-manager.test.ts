@@ -247,7 +247,8 @@ describe('device manager over pty pairs', { concurrency: 4 }, () => {
     const started = performance.now();
     const printed = slow.manager.submit('receipt', { kind: 'receipt', bytes: () => testSlip(getProfile('raster-only'), AT) });
     const shown = slow.manager.submit('pole', { kind: 'display', bytes: displayFrame('epson', 'Paid - thank you', '') });
-    assert.ok(performance.now() - started < 20, 'submit() returns at once');
+    // At once: not after the printer's 150 ms answer (the bound leaves room for a busy machine).
+    assert.ok(performance.now() - started < 100, 'submit() returns at once');
     void printed.done.then(() => order.push('printer'));
     void shown.done.then(() => order.push('display'));
     const [p, d] = await Promise.all([printed.done, shown.done]);
