@@ -263,7 +263,25 @@ export function parseConfigValue(key: string, raw: string): unknown {
   }
 }
 
+/** The last configuration read per store, with the store's stamp when it was read. */
+const lastRead = new WeakMap<SettingsStore, { stamp: string; config: TillConfig }>();
+
+/**
+ * The typed configuration. Kept while the store's change stamp holds (no write here, no
+ * commit by another connection), so a sale does not read and parse every setting again
+ * (docs/performance.md); a stored value that is refused is refused at every call, never kept.
+ */
 export function getConfig(store: SettingsStore): TillConfig {
+  const stamp = store.changeStamp();
+  const kept = lastRead.get(store);
+  if (stamp !== undefined && kept?.stamp === stamp) return kept.config;
+  const config = readConfig(store);
+  // ensureProfile may have written: keep it only if nothing changed while reading.
+  if (stamp !== undefined && store.changeStamp() === stamp) lastRead.set(store, { stamp, config });
+  return config;
+}
+
+function readConfig(store: SettingsStore): TillConfig {
   const profile = profileOf(store);
   const stored = storedValues(store);
   const config: Record<string, unknown> = {};

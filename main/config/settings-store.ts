@@ -31,6 +31,9 @@ export class SettingsStore {
   private readonly upsert: SqliteStatement<[string, string, string]>;
   private readonly insertIfAbsent: SqliteStatement<[string, string, string]>;
   private readonly deleteOne: SqliteStatement<[string]>;
+  private readonly dataVersion: SqliteStatement<[], number>;
+  /** Writes through this store; another connection's commits show in PRAGMA data_version. */
+  private writes = 0;
 
   constructor(db: SqliteDatabase, options: { now?: () => Date } = {}) {
     this.db = db;
@@ -43,6 +46,19 @@ export class SettingsStore {
     );
     this.insertIfAbsent = db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING');
     this.deleteOne = db.prepare('DELETE FROM settings WHERE key = ?');
+    this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  }
+
+  /**
+   * A stamp that differs whenever the settings may have changed since it was taken: a write
+   * through this store, or a commit by any other connection (the CLI, a second window, the
+   * supervisor's process). Undefined inside a transaction, where what is read may yet be
+   * rolled back: nothing read there may be kept. Lets a reader keep what it parsed
+   * (settings-schema.ts's getConfig) instead of reading every row on every sale.
+   */
+  changeStamp(): string | undefined {
+    if (this.db.inTransaction) return undefined;
+    return `${this.dataVersion.get()}:${this.writes}`;
   }
 
   get(key: string): string | undefined {
@@ -62,6 +78,7 @@ export class SettingsStore {
   set(key: string, value: string): void {
     assertWritable(key, value);
     this.upsert.run(key, value, this.timestamp());
+    this.writes += 1;
   }
 
   /** Writes all or none: a half-applied group (e.g. seller id without seller name) is worse than none. */
@@ -72,6 +89,7 @@ export class SettingsStore {
       const at = this.timestamp();
       for (const [key, value] of pairs) this.upsert.run(key, value, at);
     });
+    this.writes += 1;
   }
 
   /**
@@ -81,7 +99,7 @@ export class SettingsStore {
   setIfAbsent(key: string, value: string): string {
     assertWritable(key, value);
     return this.transaction(() => {
-      this.insertIfAbsent.run(key, value, this.timestamp());
+      if (this.insertIfAbsent.run(key, value, this.timestamp()).changes > 0) this.writes += 1;
       const row = this.selectOne.get(key);
       if (row === undefined) throw new TillError('SETTINGS_WRITE_LOST', `setting ${key} vanished right after being written`, { field: key });
       return row.value;
@@ -91,7 +109,9 @@ export class SettingsStore {
   /** Returns whether a value was removed. */
   delete(key: string): boolean {
     assertKey(key);
-    return this.deleteOne.run(key).changes > 0;
+    const removed = this.deleteOne.run(key).changes > 0;
+    this.writes += 1;
+    return removed;
   }
 
   /**
