@@ -32,8 +32,6 @@ export class SettingsStore {
   private readonly insertIfAbsent: SqliteStatement<[string, string, string]>;
   private readonly deleteOne: SqliteStatement<[string]>;
   private readonly dataVersion: SqliteStatement<[], number>;
-  /** Writes through this store; another connection's commits show in PRAGMA data_version. */
-  private writes = 0;
 
   constructor(db: SqliteDatabase, options: { now?: () => Date } = {}) {
     this.db = db;
@@ -58,7 +56,7 @@ export class SettingsStore {
    */
   changeStamp(): string | undefined {
     if (this.db.inTransaction) return undefined;
-    return `${this.dataVersion.get()}:${this.writes}`;
+    return `${this.dataVersion.get()}:${writesOn.get(this.db) ?? 0}`;
   }
 
   get(key: string): string | undefined {
@@ -78,7 +76,7 @@ export class SettingsStore {
   set(key: string, value: string): void {
     assertWritable(key, value);
     this.upsert.run(key, value, this.timestamp());
-    this.writes += 1;
+    noteWrite(this.db);
   }
 
   /** Writes all or none: a half-applied group (e.g. seller id without seller name) is worse than none. */
@@ -89,7 +87,7 @@ export class SettingsStore {
       const at = this.timestamp();
       for (const [key, value] of pairs) this.upsert.run(key, value, at);
     });
-    this.writes += 1;
+    noteWrite(this.db);
   }
 
   /**
@@ -99,7 +97,7 @@ export class SettingsStore {
   setIfAbsent(key: string, value: string): string {
     assertWritable(key, value);
     return this.transaction(() => {
-      if (this.insertIfAbsent.run(key, value, this.timestamp()).changes > 0) this.writes += 1;
+      if (this.insertIfAbsent.run(key, value, this.timestamp()).changes > 0) noteWrite(this.db);
       const row = this.selectOne.get(key);
       if (row === undefined) throw new TillError('SETTINGS_WRITE_LOST', `setting ${key} vanished right after being written`, { field: key });
       return row.value;
@@ -110,7 +108,7 @@ export class SettingsStore {
   delete(key: string): boolean {
     assertKey(key);
     const removed = this.deleteOne.run(key).changes > 0;
-    this.writes += 1;
+    noteWrite(this.db);
     return removed;
   }
 
@@ -126,6 +124,16 @@ export class SettingsStore {
   private timestamp(): string {
     return this.now().toISOString();
   }
+}
+
+/**
+ * Writes through any store on a connection (two stores may share one); another
+ * connection's commits show in PRAGMA data_version instead.
+ */
+const writesOn = new WeakMap<SqliteDatabase, number>();
+
+function noteWrite(db: SqliteDatabase): void {
+  writesOn.set(db, (writesOn.get(db) ?? 0) + 1);
 }
 
 function assertKey(key: string): void {

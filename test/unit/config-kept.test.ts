@@ -39,6 +39,9 @@ test('a write through the store is seen at once', (t) => {
   assert.equal(getConfig(store)['payment.windowSeconds'], 90);
   store.delete('payment.windowSeconds');
   assert.equal(getConfig(store)['payment.windowSeconds'], 120);
+  // Through a second store on the same connection too.
+  setConfig(new SettingsStore(db), 'payment.windowSeconds', '80');
+  assert.equal(getConfig(store)['payment.windowSeconds'], 80);
 });
 
 test('a commit by another connection (the CLI, another window) is seen at the next read', (t) => {
