@@ -43,7 +43,7 @@ describe('till setup-kiosk', { timeout: 120_000 }, () => {
     const root = tempDir('till-kiosk-');
     const doc = expectJson(await till(['--json', 'setup-kiosk', '--user', 'kiosk', '--web', '--root', root]), 0);
     const unit = (doc.files as string[]).find((f) => f.endsWith('.service') && !f.includes('.wants'))!;
-    assert.match(fs.readFileSync(unit, 'utf8'), /^ExecStart=\S*node\S* \S*dist\/main\/web\/start-web\.js --customer-window$/m);
+    assert.match(fs.readFileSync(unit, 'utf8'), /^ExecStart=\S*node\S* --max-semi-space-size=2 \S*dist\/main\/web\/start-web\.js --customer-window$/m);
     validates('systemd-analyze', ['verify', unit], root);
   });
 

@@ -8,6 +8,7 @@ import { screenUrl } from '../../main/web/web-urls';
 import { ensureBuilt, ROOT, till, describeRun, type TillRun } from './cli-runner';
 import { openPtyPair, type PtyPair } from './pty-pair';
 import { VirtualPrinter } from './virtual-printer';
+import { WEB_HOST_NODE_FLAGS } from '../../main/runtime/host-node-flags';
 
 /**
  * A real till in a real browser for one test: a fresh data directory on the sandbox
@@ -156,7 +157,8 @@ function childEnv(): NodeJS.ProcessEnv {
 function startHost(dataDir: string, readyTimeoutMs: number, nodeArgs: readonly string[] = []): HostProcess {
   // The host prints no token on a pipe (issue 11 §3): it writes the screens' addresses here.
   const urlFile = path.join(dataDir, 'screen-urls.json');
-  const child = spawn(process.execPath, [...nodeArgs, START_WEB_JS, '--no-browser', '--port', '0', '--data-dir', dataDir, '--url-file', urlFile], {
+  // Node's flags as every launcher gives them (main/runtime/host-node-flags.ts), then the test's own.
+  const child = spawn(process.execPath, [...WEB_HOST_NODE_FLAGS, ...nodeArgs, START_WEB_JS, '--no-browser', '--port', '0', '--data-dir', dataDir, '--url-file', urlFile], {
     cwd: ROOT,
     env: childEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],

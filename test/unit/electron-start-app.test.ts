@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { WEB_HOST_NODE_FLAGS } from '../../main/runtime/host-node-flags';
 
 const root = path.resolve(__dirname, '..', '..');
 const script = path.join(root, 'scripts', 'start-app.sh');
@@ -32,7 +33,7 @@ before(() => {
   writeScript(path.join(withElectron, 'electron'), `#!/bin/sh\nprintf '%s\\n' electron "$@" > "${dir}/ran"\n`);
   writeScript(
     path.join(shimBin, 'node'),
-    `#!/bin/sh\nif [ "$1" = "${root}/dist/main/web/start-web.js" ]; then printf '%s\\n' web "$@" > "${dir}/ran"; exit 0; fi\nexec "${process.execPath}" "$@"\n`,
+    `#!/bin/sh\nfor a in "$@"; do if [ "$a" = "${root}/dist/main/web/start-web.js" ]; then printf '%s\\n' web "$@" > "${dir}/ran"; exit 0; fi; done\nexec "${process.execPath}" "$@"\n`,
   );
   // The uid the script sees: tests run as root on CI, the till as a kiosk user.
   writeScript(path.join(shimBin, 'id'), `#!/bin/sh\nif [ "$1" = "-u" ]; then echo "\${FAKE_UID:-1000}"; exit 0; fi\nexec /usr/bin/id "$@"\n`);
@@ -71,21 +72,21 @@ describe('scripts/start-app.sh', () => {
   test('as root (Electron would need its sandbox off): says so in one line and starts the web host', () => {
     const { ran, stderr, status } = start(['--no-browser'], withElectron, '0');
     assert.equal(status, 0, stderr);
-    assert.deepEqual(ran, ['web', path.join(root, 'dist/main/web/start-web.js'), '--no-browser']);
+    assert.deepEqual(ran, ['web', ...WEB_HOST_NODE_FLAGS, path.join(root, 'dist/main/web/start-web.js'), '--no-browser']);
     assert.equal(stderr.split('\n').filter((line) => /does not run as root/.test(line)).length, 1);
   });
 
   test('without the binary says so in one line and starts the web host with the arguments', () => {
     const { ran, stderr, status } = start(['--port', '8800', '--no-browser'], withoutElectron);
     assert.equal(status, 0, stderr);
-    assert.deepEqual(ran, ['web', path.join(root, 'dist/main/web/start-web.js'), '--port', '8800', '--no-browser']);
+    assert.deepEqual(ran, ['web', ...WEB_HOST_NODE_FLAGS, path.join(root, 'dist/main/web/start-web.js'), '--port', '8800', '--no-browser']);
     assert.equal(stderr.split('\n').filter((line) => NOT_INSTALLED.test(line)).length, 1);
   });
 
   test('--web starts the web host even where Electron is installed, and is not passed on', () => {
     const { ran, stderr, status } = start(['--web', '--customer-window'], withElectron);
     assert.equal(status, 0, stderr);
-    assert.deepEqual(ran, ['web', path.join(root, 'dist/main/web/start-web.js'), '--customer-window']);
+    assert.deepEqual(ran, ['web', ...WEB_HOST_NODE_FLAGS, path.join(root, 'dist/main/web/start-web.js'), '--customer-window']);
     assert.doesNotMatch(stderr, NOT_INSTALLED, 'nothing to explain when the web host was asked for');
   });
 });

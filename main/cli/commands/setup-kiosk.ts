@@ -6,6 +6,7 @@ import { parse, stringOption } from '../args';
 import { EXIT, UsageError } from '../output';
 import type { CommandContext } from '../command-context';
 import { AUTOSTART_NAME, DEFAULT_APP, UNIT_NAME, autostartEntry, kioskUnit } from '../kiosk/kiosk-files';
+import { WEB_HOST_NODE_FLAGS } from '../../runtime/host-node-flags';
 
 const USAGE = 'till setup-kiosk --user NAME [--web] [--app PATH] [--root DIR]';
 const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
@@ -56,7 +57,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const app = path.resolve(stringOption(values, 'app') ?? (web ? process.execPath : DEFAULT_APP));
   if (!fs.existsSync(app)) throw new TillError('KIOSK_APP_MISSING', `${app} does not exist: install the till's package first, or say where it is with --app`, { field: 'app' });
   // The web host: this till's own start-web.js beside this command (dist/main/web), run by Node.
-  const command = web ? [app, path.resolve(__dirname, '..', '..', 'web', 'start-web.js'), '--customer-window'] : [app];
+  const command = web ? [app, ...WEB_HOST_NODE_FLAGS, path.resolve(__dirname, '..', '..', 'web', 'start-web.js'), '--customer-window'] : [app];
 
   const owner = root === undefined ? account(user) : null;
   const home = owner ? owner.home : path.join(path.resolve(root!), 'home', user);
