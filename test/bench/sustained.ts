@@ -96,17 +96,18 @@ async function main(): Promise<void> {
     }
   };
 
-  const report = () => {
+  /** One row per minute; the last one (`end`) covers the sales still finishing after it. */
+  const report = (label?: string) => {
     if (windowCharge.length === 0) return;
     windowCharge.sort((a, b) => a - b);
     const unresolved = services.till.journal.countUnresolved();
     rows.push(
-      `${String(Math.round((Date.now() - startedAt) / 60_000)).padStart(3)} min  sales ${String(sales).padStart(6)}  QR p50 ${percentile(windowCharge, 50).toFixed(1).padStart(6)} ms  p99 ${percentile(windowCharge, 99).toFixed(1).padStart(7)} ms  loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(1).padStart(6)} ms  RSS ${(process.memoryUsage().rss / MB).toFixed(1)} MB  unresolved ${unresolved}`,
+      `${(label ?? `${Math.round((Date.now() - startedAt) / 60_000)} min`).padStart(7)}  sales ${String(sales).padStart(6)}  QR p50 ${percentile(windowCharge, 50).toFixed(1).padStart(6)} ms  p99 ${percentile(windowCharge, 99).toFixed(1).padStart(7)} ms  loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(1).padStart(6)} ms  RSS ${(process.memoryUsage().rss / MB).toFixed(1)} MB  unresolved ${unresolved}`,
     );
     process.stderr.write(`${rows[rows.length - 1]}\n`);
     windowCharge = [];
   };
-  const reporter = setInterval(report, REPORT_EVERY_MS);
+  const reporter = setInterval(() => report(), REPORT_EVERY_MS);
   const loopAll = monitorEventLoopDelay({ resolution: 10 });
   loopAll.enable();
 
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
   });
   await Promise.all(inFlight);
   clearInterval(reporter);
-  report();
+  report('end');
   const loadEnded = Date.now();
 
   // Whatever is still open ends within one payment window (plus the engine's resolution).
