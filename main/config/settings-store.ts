@@ -108,7 +108,7 @@ export class SettingsStore {
   delete(key: string): boolean {
     assertKey(key);
     const removed = this.deleteOne.run(key).changes > 0;
-    noteWrite(this.db);
+    if (removed) noteWrite(this.db);
     return removed;
   }
 

@@ -10,8 +10,8 @@ import { openDatabase, type SqliteDatabase, type SqliteStatement } from '../../n
  * The file is the sandbox's, never the journal's: `sandbox/orders-PID-N.sqlite` in the data
  * directory, one per sandbox (the app's built-in gateway and a `till sandbox` may run on one
  * data directory at once, and one process may start a second sandbox while a first still
- * runs: neither may remove the other's file), started afresh and removed at close: the sandbox forgets its
- * orders when it restarts, as it always has. A file left by a process that died is removed
+ * runs: neither may remove the other's file), started afresh and removed at close: the
+ * sandbox forgets its orders when it restarts, as it always has. A file left by a process that died is removed
  * by the next sandbox. Nothing in it must survive a power cut: no fsync (synchronous=OFF).
  */
 

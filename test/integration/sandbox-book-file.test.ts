@@ -3,19 +3,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { SANDBOX_BOOK_DIR, sandboxBookFile } from '../../main/runtime/sandbox-book-file';
+import { tempDir } from '../unit/journal-kit';
 
-function tempDir(t: { after(fn: () => void): void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-book-file-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-test('two sandboxes of one process on one data directory: each its own file; closing one leaves the other whole', (t) => {
-  const dir = tempDir(t);
+test('two sandboxes of one process on one data directory: each its own file; closing one leaves the other whole', () => {
+  const dir = tempDir();
   const first = sandboxBookFile(dir);
   first.set('orders', 'A1', '{"a":1}');
   const second = sandboxBookFile(dir);
@@ -31,7 +25,7 @@ test('two sandboxes of one process on one data directory: each its own file; clo
 });
 
 test("a book left by a process that died is removed by the next sandbox; a live process's is kept", (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir();
   const books = path.join(dir, SANDBOX_BOOK_DIR);
   fs.mkdirSync(books);
   const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();

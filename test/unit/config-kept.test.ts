@@ -2,23 +2,15 @@
 // a write through the store, a commit by another connection to the same file, a value
 // read inside a transaction that is then rolled back.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
 import { openTillDatabase } from '../../main/config/data-dir';
 import { getConfig, setConfig } from '../../main/config/settings-schema';
 import { SettingsStore } from '../../main/config/settings-store';
 import { tillErrorOf } from '../support/till-error-of';
-
-function tempDir(t: { after(fn: () => void): void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-config-kept-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from './journal-kit';
 
 test('nothing changed: the same configuration, not read again', (t) => {
-  const db = openTillDatabase(tempDir(t));
+  const db = openTillDatabase(tempDir());
   t.after(() => db.close());
   const store = new SettingsStore(db);
   const first = getConfig(store);
@@ -31,7 +23,7 @@ test('nothing changed: the same configuration, not read again', (t) => {
 });
 
 test('a write through the store is seen at once', (t) => {
-  const db = openTillDatabase(tempDir(t));
+  const db = openTillDatabase(tempDir());
   t.after(() => db.close());
   const store = new SettingsStore(db);
   assert.equal(getConfig(store)['payment.windowSeconds'], 120);
@@ -45,7 +37,7 @@ test('a write through the store is seen at once', (t) => {
 });
 
 test('a commit by another connection (the CLI, another window) is seen at the next read', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir();
   const db = openTillDatabase(dir);
   const other = openTillDatabase(dir);
   t.after(() => (db.close(), other.close()));
@@ -59,7 +51,7 @@ test('a commit by another connection (the CLI, another window) is seen at the ne
 });
 
 test('read inside a transaction that is rolled back: the value is not kept', (t) => {
-  const db = openTillDatabase(tempDir(t));
+  const db = openTillDatabase(tempDir());
   t.after(() => db.close());
   const store = new SettingsStore(db);
   assert.equal(getConfig(store)['payment.windowSeconds'], 120);
